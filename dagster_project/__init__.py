@@ -1,0 +1,1 @@
+"""Community-operations scorecard pipeline: landing → raw → staging → marts with Dagster and dbt."""

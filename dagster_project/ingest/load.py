@@ -1,0 +1,410 @@
+"""Load landing files into schema ``raw``: check each row against its feed, quarantine, ledger.
+
+One file is one unit of work, in one transaction:
+
+* the file is read whole first (hash, size, encoding). UTF-8 (with or without BOM) loads as is;
+  a file that is valid GB18030/GBK is transcoded and loaded (the ledger records the encoding);
+  anything else, a truncated gzip, an unreadable Parquet file or a missing contract column
+  rejects the file whole, with a message naming file and reason, and nothing of it is loaded;
+* every row is parsed with DuckDB's own readers into the contract's types; a row that breaks
+  a rule (missing key or value, unparseable value, unknown enum, negative amount, out of range,
+  unknown hard foreign key, malformed CSV line) goes to ``raw._quarantine`` with file, line,
+  rules and raw text, and the rest of the file loads;
+* a re-delivered file (same name) replaces that file's earlier rows and quarantine entries;
+  an unchanged file (same name and hash) is skipped, so re-running a load changes nothing.
+  Which delivery of a business key wins is decided in staging (latest file date, then line).
+
+Line numbers count the header as line 1; they equal physical lines unless an earlier quoted
+field spans lines. Quarantined raw text is the row's fields as a JSON object (or the CSV line
+itself when the parser could not split it).
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import re
+import tempfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.ingest.feeds import DUCKDB_TYPES, FEEDS, Column, Feed
+from dagster_project.settings import LOCAL_TIMEZONE
+
+FILE_NAME = re.compile(r"^(?P<feed>[a-z_]+)_(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|csv\.gz|parquet)$")
+META_COLUMNS = (
+    ("_file_name", "VARCHAR"),
+    ("_file_date", "DATE"),
+    ("_line_number", "BIGINT"),
+    ("_loaded_at", "TIMESTAMP"),
+)
+_CHUNK = 1 << 20
+
+
+class RejectedFile(Exception):
+    """The file cannot be read as its feed: it is rejected whole."""
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    feed: str
+    path: Path
+    file_date: date | None  # None: the name breaks the contract's naming rule
+
+    @property
+    def name(self) -> str:
+        return f"{self.feed}/{self.path.name}"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    file: str
+    status: str  # loaded | rejected | unchanged
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    message: str = ""
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def landing_files(
+    landing_dir: Path, feed: str, start: date | None = None, end: date | None = None
+) -> list[LandingFile]:
+    """The feed's deliveries with a file date in [start, end), oldest first.
+
+    Misnamed files are returned too (``file_date`` None) when no window is given, so that
+    they are recorded as rejected instead of silently ignored.
+    """
+    folder = landing_dir / feed
+    if not folder.is_dir():
+        return []
+    found: list[LandingFile] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        match = FILE_NAME.match(path.name)
+        if not match or match["feed"] != feed:
+            if start is None and end is None:
+                found.append(LandingFile(feed, path, None))
+            continue
+        try:
+            day = date.fromisoformat(match["day"])
+        except ValueError:
+            if start is None and end is None:
+                found.append(LandingFile(feed, path, None))
+            continue
+        if (start is None or day >= start) and (end is None or day < end):
+            found.append(LandingFile(feed, path, day))
+    return sorted(found, key=lambda f: (f.file_date or date.min, f.path.name))
+
+
+def landing_months(landing_dir: Path) -> list[str]:
+    """Months (``YYYY-MM``) that have at least one delivery of a partitioned feed."""
+    months = {
+        f.file_date.strftime("%Y-%m")
+        for feed in FEEDS.values()
+        if feed.partitioned
+        for f in landing_files(landing_dir, feed.name)
+        if f.file_date
+    }
+    return sorted(months)
+
+
+# --------------------------------------------------------------------------- DDL
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schema ``raw``, one typed table per feed, the ledger and the quarantine."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    for feed in FEEDS.values():
+        cols = [f"{c.name} {DUCKDB_TYPES[c.type]}" for c in feed.columns]
+        cols += [f"{name} {type_}" for name, type_ in META_COLUMNS]
+        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{feed.name} ({', '.join(cols)})")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS raw._file_ledger (
+            feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_date DATE,
+            size_bytes BIGINT, sha256 VARCHAR, encoding VARCHAR, status VARCHAR NOT NULL,
+            rows_loaded BIGINT, rows_quarantined BIGINT, message VARCHAR,
+            loaded_at TIMESTAMP NOT NULL
+        )"""
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS raw._quarantine (
+            feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_date DATE,
+            line_number BIGINT, rule VARCHAR NOT NULL, raw_text VARCHAR,
+            quarantined_at TIMESTAMP NOT NULL
+        )"""
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _byte_chunks(path: Path) -> Iterator[bytes]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        for chunk in _byte_chunks(path):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8`` or ``gb18030``; raise :class:`RejectedFile` for anything else."""
+    try:
+        if _decodes(path, "utf-8-sig"):
+            return "utf-8"
+        if _decodes(path, "gb18030"):
+            return "gb18030"
+    except (EOFError, OSError, zlib.error) as exc:
+        raise RejectedFile(f"cannot decompress: {exc}") from exc
+    raise RejectedFile("not valid UTF-8 and not decodable as GBK/GB18030 either")
+
+
+def _transcoded_copy(path: Path, encoding: str, folder: Path) -> Path:
+    target = folder / "transcoded.csv"
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    with target.open("w", encoding="utf-8", newline="") as out:
+        for chunk in _byte_chunks(path):
+            out.write(decoder.decode(chunk))
+        out.write(decoder.decode(b"", final=True))
+    return target
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, csv_path: Path) -> None:
+    """Read the file into temp table ``_stage`` (all VARCHAR, ``_line``) and ``_stage_rejects``."""
+    for table in ("_stage", "_stage_rejects", "_rej_errors", "_rej_scans"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    if path.name.endswith(".parquet"):
+        try:
+            con.execute(
+                f"CREATE TEMP TABLE _stage AS SELECT COLUMNS(*)::VARCHAR, "
+                f"row_number() OVER () AS _line FROM read_parquet({_sql_str(str(path))})"
+            )
+        except duckdb.Error as exc:
+            raise RejectedFile(f"unreadable Parquet file: {exc}") from exc
+        con.execute("CREATE TEMP TABLE _stage_rejects (line BIGINT, rule VARCHAR, raw_text VARCHAR)")
+        return
+    try:
+        con.execute(
+            f"""CREATE TEMP TABLE _stage AS
+            SELECT *, row_number() OVER () AS _row FROM read_csv(
+                {_sql_str(str(csv_path))}, header = true, all_varchar = true, delim = ',',
+                quote = '"', escape = '"', compression = 'auto', ignore_errors = true,
+                store_rejects = true, rejects_table = '_rej_errors', rejects_scan = '_rej_scans',
+                null_padding = false)"""
+        )
+    except duckdb.Error as exc:
+        raise RejectedFile(f"unreadable CSV: {exc}") from exc
+    con.execute(
+        """CREATE TEMP TABLE _stage_rejects AS
+        SELECT line::BIGINT AS line,
+               'malformed_csv_line: ' || lower(error_type::VARCHAR) AS rule,
+               csv_line AS raw_text
+        FROM _rej_errors QUALIFY row_number() OVER (PARTITION BY line) = 1"""
+    )
+    # Map the n-th parsed row to its line: the n-th line (from 2) that the parser did not reject.
+    n_rows = con.execute("SELECT count(*) FROM _stage").fetchone()[0]
+    n_rej = con.execute("SELECT count(*) FROM _stage_rejects").fetchone()[0]
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _stage AS
+        WITH lines AS (
+            SELECT l AS line, row_number() OVER (ORDER BY l) AS rn
+            FROM range(2, {n_rows + n_rej + 2}) r(l)
+            WHERE l NOT IN (SELECT line FROM _stage_rejects)
+        )
+        SELECT s.* EXCLUDE (_row), lines.line AS _line
+        FROM _stage s JOIN lines ON lines.rn = s._row"""
+    )
+
+
+# --------------------------------------------------------------------------- validation SQL
+
+
+def _parsed(col: Column, src: str) -> str:
+    """SQL that turns the VARCHAR ``src`` into the column's contract type (NULL if it cannot)."""
+    text = f"nullif(trim({src}), '')"
+    if col.type == "text":
+        return text
+    if col.type == "timestamp":
+        # the session time zone is Asia/Shanghai: naive strings are local, offsets convert
+        return f"timezone('{LOCAL_TIMEZONE}', try_cast({text} AS TIMESTAMPTZ))"
+    return f"try_cast({text} AS {DUCKDB_TYPES[col.type]})"
+
+
+def rule_checks(feed: Feed, present: Iterable[str]) -> list[tuple[str, str]]:
+    """``(rule, SQL condition that is true when the row breaks it)`` for every column rule.
+
+    Reads ``_stage``'s VARCHAR column ``c`` and its parsed value ``p__c``.
+    """
+    present = set(present)
+    checks: list[tuple[str, str]] = []
+    for col in feed.columns:
+        if col.name not in present:
+            continue
+        raw, val = f'"{col.name}"', f"p__{col.name}"
+        is_blank = f"nullif(trim({raw}), '') IS NULL"
+        if col.name in feed.key:
+            checks.append((f"missing_key:{col.name}", is_blank))
+        elif not col.nullable:
+            checks.append((f"missing_value:{col.name}", is_blank))
+        if col.type != "text":
+            checks.append((f"unparseable_{col.type}:{col.name}", f"NOT {is_blank} AND {val} IS NULL"))
+        if col.enum:
+            allowed = ", ".join(_sql_str(v) for v in col.enum)
+            checks.append((f"unknown_enum:{col.name}", f"{val} NOT IN ({allowed})"))
+        if col.non_negative:
+            checks.append((f"negative_value:{col.name}", f"{val} < 0"))
+        if col.value_range:
+            low, high = col.value_range
+            checks.append((f"out_of_range:{col.name}", f"{val} NOT BETWEEN {low} AND {high}"))
+        if col.name in feed.hard_fks:
+            target, target_col = feed.hard_fks[col.name]
+            checks.append(
+                (
+                    f"unknown_foreign_key:{col.name}",
+                    f"{val} IS NOT NULL AND {val} NOT IN "
+                    f"(SELECT {target_col} FROM raw.{target} WHERE {target_col} IS NOT NULL)",
+                )
+            )
+    return checks
+
+
+def _checked_sql(feed: Feed, present: list[str]) -> str:
+    parsed = [
+        f"{_parsed(c, chr(34) + c.name + chr(34))} AS p__{c.name}"
+        if c.name in present
+        else f"CAST(NULL AS {DUCKDB_TYPES[c.type]}) AS p__{c.name}"
+        for c in feed.columns
+    ]
+    rules = [f"CASE WHEN coalesce({cond}, false) THEN '{rule}' END" for rule, cond in rule_checks(feed, present)]
+    raw_json = "to_json(struct_pack(" + ", ".join(f'"{c}" := "{c}"' for c in present) + "))"
+    return f"""
+        SELECT *, concat_ws('; ', {', '.join(rules) or "NULL"}) AS _rules, {raw_json} AS _raw_text
+        FROM (SELECT *, {', '.join(parsed)} FROM _stage)"""
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _latest_ledger(con: duckdb.DuckDBPyConnection, file_name: str) -> tuple[str, str] | None:
+    return con.execute(
+        "SELECT sha256, status FROM raw._file_ledger WHERE file_name = ? "
+        "ORDER BY loaded_at DESC LIMIT 1",
+        [file_name],
+    ).fetchone()
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, size: int, sha: str, encoding: str | None,
+    result: FileResult, now: datetime,
+) -> None:
+    con.execute(
+        "INSERT INTO raw._file_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [lf.feed, lf.name, lf.file_date, size, sha, encoding, result.status,
+         result.rows_loaded, result.rows_quarantined, result.message, now],
+    )
+
+
+def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = False) -> FileResult:
+    """Load one delivery (see the module docstring); never raises for bad content."""
+    feed = FEEDS[lf.feed]
+    size, sha = lf.path.stat().st_size, _sha256(lf.path)
+    previous = _latest_ledger(con, lf.name)
+    if previous and previous[0] == sha and not force:
+        return FileResult(lf.name, "unchanged")
+    now = datetime.now()
+    encoding: str | None = None
+    con.execute(f"SET TimeZone = '{LOCAL_TIMEZONE}'")
+    with tempfile.TemporaryDirectory(prefix="scorecard-load-") as tmp:
+        try:
+            if lf.file_date is None:
+                raise RejectedFile(f"file name does not match {feed.name}_<YYYY-MM-DD>.csv[.gz]|.parquet")
+            csv_path = lf.path
+            if not lf.path.name.endswith(".parquet"):
+                encoding = detect_encoding(lf.path)
+                if encoding != "utf-8":
+                    csv_path = _transcoded_copy(lf.path, encoding, Path(tmp))
+            _stage_file(con, feed, lf.path, csv_path)
+            present = [r[0] for r in con.execute("DESCRIBE _stage").fetchall()]
+            missing = [c for c in feed.required_columns if c not in present]
+            if missing:
+                raise RejectedFile(f"missing contract column(s): {', '.join(missing)}")
+        except RejectedFile as exc:
+            result = FileResult(lf.name, "rejected", message=f"{lf.path}: {exc}")
+            _record(con, lf, size, sha, encoding, result, now)
+            return result
+
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {_checked_sql(feed, present)}")
+        columns = ", ".join(feed.column_names)
+        values = ", ".join(f"p__{c}" for c in feed.column_names)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"DELETE FROM raw.{feed.name} WHERE _file_name = ?", [lf.name])
+            con.execute("DELETE FROM raw._quarantine WHERE file_name = ?", [lf.name])
+            con.execute(
+                f"""INSERT INTO raw.{feed.name} ({columns}, _file_name, _file_date, _line_number, _loaded_at)
+                SELECT {values}, ?, ?, _line, ? FROM _checked WHERE _rules = '' ORDER BY _line""",
+                [lf.name, lf.file_date, now],
+            )
+            con.execute(
+                """INSERT INTO raw._quarantine
+                SELECT ?, ?, ?, _line, _rules, _raw_text, ? FROM _checked WHERE _rules <> ''
+                UNION ALL
+                SELECT ?, ?, ?, line, rule, raw_text, ? FROM _stage_rejects""",
+                [feed.name, lf.name, lf.file_date, now] * 2,
+            )
+            loaded, quarantined = con.execute(
+                "SELECT count(*) FILTER (WHERE _rules = ''), count(*) FILTER (WHERE _rules <> '') "
+                "FROM _checked"
+            ).fetchone()
+            quarantined += con.execute("SELECT count(*) FROM _stage_rejects").fetchone()[0]
+            message = f"loaded {loaded} rows ({encoding or 'parquet'})"
+            if quarantined:
+                message += f", quarantined {quarantined}"
+            result = FileResult(lf.name, "loaded", loaded, quarantined, message)
+            _record(con, lf, size, sha, encoding, result, now)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return result
+
+
+def load_feed(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: str,
+    start: date | None = None, end: date | None = None, force: bool = False,
+) -> list[FileResult]:
+    """Load every delivery of ``feed`` with a file date in [start, end) (all when both None)."""
+    ensure_raw_schema(con)
+    return [load_file(con, lf, force) for lf in landing_files(landing_dir, feed, start, end)]

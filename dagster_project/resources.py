@@ -1,0 +1,43 @@
+"""Resources: the DuckDB warehouse (one writer, read-only readers) and the dbt CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from dagster_project.settings import LOCAL_TIMEZONE
+
+#: Concurrency pool of every step that writes the warehouse. DuckDB allows one writer process
+#: per file, so the pool is limited to 1 in the instance config (see dagster.yaml).
+WAREHOUSE_WRITER_POOL = "duckdb_warehouse"
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The embedded DuckDB warehouse file."""
+
+    path: str
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection that is closed on exit; readers should pass ``read_only=True``."""
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(self.path, read_only=read_only)
+        try:
+            con.execute(f"SET TimeZone = '{LOCAL_TIMEZONE}'")
+            yield con
+        finally:
+            con.close()
+
+
+class LandingZone(dg.ConfigurableResource):
+    """The landing folder: one sub-folder per feed (contract.md, "Landing zone")."""
+
+    path: str
+
+    @property
+    def root(self) -> Path:
+        return Path(self.path)

@@ -1,0 +1,9 @@
+{#- Events per member and local day across all communities: the base of the anti-gaming rule
+    (a member-day above the template's limit is excluded from engagement indicators). -#}
+select
+    member_id,
+    activity_date,
+    count(*) as event_count,
+    count(distinct community_id) as community_count
+from {{ ref('stg_engagement_events') }}
+group by member_id, activity_date

@@ -1,0 +1,5 @@
+select
+    team_id,
+    team_name,
+    branch_id
+from {{ ref('stg_teams') }}

@@ -1,0 +1,14 @@
+with latest as (
+    {{ latest_delivery(source('raw', 'communities'), ['community_id']) }}
+)
+
+select
+    community_id,
+    community_name,
+    platform,
+    branch_id as created_in_branch_id,
+    owner_manager_id,
+    target_segment,
+    created_at,
+    closed_at
+from latest

@@ -1,0 +1,14 @@
+with latest as (
+    {{ latest_delivery(source('raw', 'leads'), ['lead_id']) }}
+)
+
+select
+    lead_id,
+    client_id,
+    created_at,
+    source_channel,
+    source_community_id,
+    manager_id,
+    product,
+    requested_amount
+from latest

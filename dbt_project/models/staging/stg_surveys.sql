@@ -1,0 +1,13 @@
+{#- comment is free text that may hold PII: dropped, only whether there was one is kept. -#}
+with latest as (
+    {{ latest_delivery(source('raw', 'surveys'), ['response_id']) }}
+)
+
+select
+    response_id,
+    community_id,
+    member_id,
+    submitted_at,
+    score,
+    comment is not null as has_comment
+from latest
