@@ -34,6 +34,10 @@ class Plugin(BasePlugin):
             return hmac_sha256(key, value.strip() if value is not None else None)
 
         conn.create_function(
-            "pii_hmac", pii_hmac, ["VARCHAR"], "VARCHAR", null_handling="special",
+            "pii_hmac",
+            pii_hmac,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
             side_effects=False,
         )

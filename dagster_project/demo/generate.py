@@ -28,20 +28,44 @@ from rich.progress import Progress
 
 EVENTS_PER_SCALE_PER_MONTH = 1_000_000 / 6
 EVENT_TYPES = {
-    "message": 0.30, "reply": 0.14, "reaction": 0.20, "share": 0.04, "content_view": 0.15,
-    "content_click": 0.05, "event_signup": 0.02, "event_attend": 0.01, "question": 0.05,
-    "answer": 0.02, "survey_response": 0.02,
+    "message": 0.30,
+    "reply": 0.14,
+    "reaction": 0.20,
+    "share": 0.04,
+    "content_view": 0.15,
+    "content_click": 0.05,
+    "event_signup": 0.02,
+    "event_attend": 0.01,
+    "question": 0.05,
+    "answer": 0.02,
+    "survey_response": 0.02,
 }
 CONTENT_TYPES = {
-    "industry_news": 0.3, "policy_interpretation": 0.2, "finance_knowledge": 0.25,
-    "product": 0.15, "event_notice": 0.1,
+    "industry_news": 0.3,
+    "policy_interpretation": 0.2,
+    "finance_knowledge": 0.25,
+    "product": 0.15,
+    "event_notice": 0.1,
 }
 SEGMENTS = ["tech_sme", "manufacturing", "green", "general"]
 PRODUCTS = ["project_finance", "working_capital", "term_loan", "trade_finance", "green_loan"]
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明"]
 REGIONS = ["华东", "华南", "华北", "西南", "华中"]
-CITIES = ["上海", "杭州", "苏州", "南京", "深圳", "广州", "北京", "成都", "武汉", "合肥", "宁波", "天津"]
+CITIES = [
+    "上海",
+    "杭州",
+    "苏州",
+    "南京",
+    "深圳",
+    "广州",
+    "北京",
+    "成都",
+    "武汉",
+    "合肥",
+    "宁波",
+    "天津",
+]
 TS_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
@@ -70,7 +94,10 @@ def _names(rng: np.random.Generator, size: int) -> np.ndarray:
 
 
 def _uniform_times(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    lo_ns, hi_ns = lo.astype("datetime64[s]").astype(np.int64), hi.astype("datetime64[s]").astype(np.int64)
+    lo_ns, hi_ns = (
+        lo.astype("datetime64[s]").astype(np.int64),
+        hi.astype("datetime64[s]").astype(np.int64),
+    )
     return (lo_ns + (rng.random(len(lo)) * np.maximum(hi_ns - lo_ns, 1)).astype(np.int64)).astype(
         "datetime64[s]"
     )
@@ -95,18 +122,32 @@ class Generator:
     def organisation(self) -> None:
         rng, s = self.rng, self.scale
         n_branches = _n(6, s, 2)
-        branches = pd.DataFrame({
-            "branch_id": _ids("BR", n_branches, 3),
-            "branch_name": [f"{CITIES[i % len(CITIES)]}分行{i // len(CITIES) or ''}" for i in range(n_branches)],
-            "region": [REGIONS[i % len(REGIONS)] for i in range(n_branches)],
-        })
+        branches = pd.DataFrame(
+            {
+                "branch_id": _ids("BR", n_branches, 3),
+                "branch_name": [
+                    f"{CITIES[i % len(CITIES)]}分行{i // len(CITIES) or ''}"
+                    for i in range(n_branches)
+                ],
+                "region": [REGIONS[i % len(REGIONS)] for i in range(n_branches)],
+            }
+        )
         teams = pd.DataFrame({"branch_id": np.repeat(branches.branch_id.to_numpy(), 3)})
         teams["team_id"] = _ids("T", len(teams), 4)
         teams["team_name"] = [f"社群运营{i % 3 + 1}组" for i in range(len(teams))]
-        roles = ["community_operator", "community_operator", "content_planner", "customer_service",
-                 "relationship_manager"]
-        mgr = pd.DataFrame({"team_id": np.repeat(teams.team_id.to_numpy(), len(roles)),
-                            "role": np.tile(roles, len(teams))})
+        roles = [
+            "community_operator",
+            "community_operator",
+            "content_planner",
+            "customer_service",
+            "relationship_manager",
+        ]
+        mgr = pd.DataFrame(
+            {
+                "team_id": np.repeat(teams.team_id.to_numpy(), len(roles)),
+                "role": np.tile(roles, len(teams)),
+            }
+        )
         mgr["manager_id"] = _ids("M", len(mgr), 4)
         mgr["name"] = _names(rng, len(mgr))
         mgr["valid_from"] = (self.window.start - pd.DateOffset(years=2)).date()
@@ -127,17 +168,27 @@ class Generator:
     # ---------------------------------------------------------------- clients
     def clients(self) -> None:
         rng, n = self.rng, _n(5000, self.scale, 60)
-        clients = pd.DataFrame({
-            "client_id": _ids("C", n, 7),
-            "client_name": np.char.add(rng.choice(CITIES, n),
-                                       rng.choice(["智造", "新能源", "精密", "绿色", "科创", "建设"], n)),
-            "uscc": np.char.add("91", np.char.zfill(rng.integers(0, 10**15, n).astype(str), 16)),
-            "industry": rng.choice(["电子信息", "装备制造", "新能源", "新材料", "建筑", "批发零售", "生物医药"], n),
-            "segment": rng.choice(SEGMENTS, n, p=[0.3, 0.3, 0.15, 0.25]),
-            "size": rng.choice(["micro", "small", "medium", "large"], n, p=[0.3, 0.4, 0.2, 0.1]),
-            "tier": rng.choice(["strategic", "core", "ordinary"], n, p=[0.05, 0.2, 0.75]),
-            "branch_id": rng.choice(self.branches.branch_id.to_numpy(), n),
-        })
+        clients = pd.DataFrame(
+            {
+                "client_id": _ids("C", n, 7),
+                "client_name": np.char.add(
+                    rng.choice(CITIES, n),
+                    rng.choice(["智造", "新能源", "精密", "绿色", "科创", "建设"], n),
+                ),
+                "uscc": np.char.add(
+                    "91", np.char.zfill(rng.integers(0, 10**15, n).astype(str), 16)
+                ),
+                "industry": rng.choice(
+                    ["电子信息", "装备制造", "新能源", "新材料", "建筑", "批发零售", "生物医药"], n
+                ),
+                "segment": rng.choice(SEGMENTS, n, p=[0.3, 0.3, 0.15, 0.25]),
+                "size": rng.choice(
+                    ["micro", "small", "medium", "large"], n, p=[0.3, 0.4, 0.2, 0.1]
+                ),
+                "tier": rng.choice(["strategic", "core", "ordinary"], n, p=[0.05, 0.2, 0.75]),
+                "branch_id": rng.choice(self.branches.branch_id.to_numpy(), n),
+            }
+        )
         clients["client_name"] = np.char.add(clients.client_name.to_numpy().astype(str), "有限公司")
         clients["tier_valid_from"] = (self.window.start - pd.DateOffset(years=1)).date()
         self.client_table = clients
@@ -148,20 +199,31 @@ class Generator:
         operators = self.current_managers[self.current_managers.role == "community_operator"]
         n = _n(200, self.scale, 4)
         owners = operators.sample(n, replace=True, random_state=rng)
-        created = _uniform_times(rng, np.full(n, np.datetime64(w.start - pd.DateOffset(years=2))),
-                                 np.full(n, np.datetime64(w.start + (w.end - w.start) * 0.5)))
-        comm = pd.DataFrame({
-            "community_id": _ids("CM", n, 5),
-            "community_name": [f"{s}客户社群{i}" for i, s in enumerate(rng.choice(["科创", "制造", "绿色", "综合"], n))],
-            "platform": rng.choice(["wecom_group", "app_forum", "livestream", "offline_salon", "industry_forum"],
-                                   n, p=[0.5, 0.2, 0.1, 0.1, 0.1]),
-            "branch_id": owners.branch_id.to_numpy(),
-            "owner_manager_id": owners.manager_id.to_numpy(),
-            "target_segment": rng.choice(SEGMENTS, n),
-            "created_at": created,
-            "closed_at": pd.NaT,
-            "size_weight": rng.pareto(1.2, n) + 1,  # heavy-tailed community sizes
-        })
+        created = _uniform_times(
+            rng,
+            np.full(n, np.datetime64(w.start - pd.DateOffset(years=2))),
+            np.full(n, np.datetime64(w.start + (w.end - w.start) * 0.5)),
+        )
+        comm = pd.DataFrame(
+            {
+                "community_id": _ids("CM", n, 5),
+                "community_name": [
+                    f"{s}客户社群{i}"
+                    for i, s in enumerate(rng.choice(["科创", "制造", "绿色", "综合"], n))
+                ],
+                "platform": rng.choice(
+                    ["wecom_group", "app_forum", "livestream", "offline_salon", "industry_forum"],
+                    n,
+                    p=[0.5, 0.2, 0.1, 0.1, 0.1],
+                ),
+                "branch_id": owners.branch_id.to_numpy(),
+                "owner_manager_id": owners.manager_id.to_numpy(),
+                "target_segment": rng.choice(SEGMENTS, n),
+                "created_at": created,
+                "closed_at": pd.NaT,
+                "size_weight": rng.pareto(1.2, n) + 1,  # heavy-tailed community sizes
+            }
+        )
         self.community_table = comm
 
     def memberships(self) -> None:
@@ -171,7 +233,9 @@ class Generator:
         member = np.repeat(_ids("U", n_members, 7), extra)
         p = comm.size_weight.to_numpy() / comm.size_weight.sum()
         c_idx = rng.choice(len(comm), len(member), p=p)
-        ms = pd.DataFrame({"member_id": member, "community_id": comm.community_id.to_numpy()[c_idx]})
+        ms = pd.DataFrame(
+            {"member_id": member, "community_id": comm.community_id.to_numpy()[c_idx]}
+        )
         ms = ms.drop_duplicates(["member_id", "community_id"]).reset_index(drop=True)
         # verified members point at a client; some at a client id the CRM does not know
         members = pd.DataFrame({"member_id": np.unique(member)})
@@ -179,39 +243,72 @@ class Generator:
         clients = self.client_table.client_id.to_numpy()
         members["client_id"] = np.where(verified, rng.choice(clients, len(members)), None)
         unknown = verified & (rng.random(len(members)) < 0.03)
-        members.loc[unknown, "client_id"] = np.char.add("C9", np.char.zfill(np.arange(unknown.sum()).astype(str), 6))
+        members.loc[unknown, "client_id"] = np.char.add(
+            "C9", np.char.zfill(np.arange(unknown.sum()).astype(str), 6)
+        )
         ms = ms.merge(members, on="member_id")
         created = comm.set_index("community_id").created_at.reindex(ms.community_id).to_numpy()
         early = rng.random(len(ms)) < 0.45
-        lo = np.where(early, np.maximum(created, np.datetime64(w.start - pd.DateOffset(years=1))), np.maximum(created, np.datetime64(w.start)))
+        lo = np.where(
+            early,
+            np.maximum(created, np.datetime64(w.start - pd.DateOffset(years=1))),
+            np.maximum(created, np.datetime64(w.start)),
+        )
         hi = np.where(early, np.datetime64(w.start), np.datetime64(w.end))
         ms["joined_at"] = _uniform_times(rng, lo, np.maximum(hi, lo + np.timedelta64(1, "h")))
         leaves = rng.random(len(ms)) < 0.15
-        left = _uniform_times(rng, np.maximum(ms.joined_at.to_numpy(), np.datetime64(w.start)), np.full(len(ms), np.datetime64(w.end)))
+        left = _uniform_times(
+            rng,
+            np.maximum(ms.joined_at.to_numpy(), np.datetime64(w.start)),
+            np.full(len(ms), np.datetime64(w.end)),
+        )
         ms["left_at"] = np.where(leaves & (left < np.datetime64(w.end)), left, np.datetime64("NaT"))
         ms["is_staff"] = False
         ms["staff_manager_id"] = None
         # staff: the owner and a customer-service colleague of the owner's team
         cs = self.current_managers[self.current_managers.role == "customer_service"]
-        owner_team = comm.merge(self.current_managers[["manager_id", "team_id"]], left_on="owner_manager_id", right_on="manager_id", how="left")
-        helper = owner_team.merge(cs[["team_id", "manager_id"]].drop_duplicates("team_id"), on="team_id", how="left", suffixes=("", "_cs"))
-        staff_ids = np.concatenate([comm.owner_manager_id.to_numpy(), helper.manager_id_cs.fillna(comm.owner_manager_id.iloc[0]).to_numpy()])
-        staff = pd.DataFrame({
-            "community_id": np.tile(comm.community_id.to_numpy(), 2),
-            "staff_manager_id": staff_ids,
-        })
+        owner_team = comm.merge(
+            self.current_managers[["manager_id", "team_id"]],
+            left_on="owner_manager_id",
+            right_on="manager_id",
+            how="left",
+        )
+        helper = owner_team.merge(
+            cs[["team_id", "manager_id"]].drop_duplicates("team_id"),
+            on="team_id",
+            how="left",
+            suffixes=("", "_cs"),
+        )
+        staff_ids = np.concatenate(
+            [
+                comm.owner_manager_id.to_numpy(),
+                helper.manager_id_cs.fillna(comm.owner_manager_id.iloc[0]).to_numpy(),
+            ]
+        )
+        staff = pd.DataFrame(
+            {
+                "community_id": np.tile(comm.community_id.to_numpy(), 2),
+                "staff_manager_id": staff_ids,
+            }
+        )
         staff["member_id"] = np.char.add("S", staff.staff_manager_id.to_numpy().astype(str))
         staff = staff.drop_duplicates(["member_id", "community_id"])
         staff["client_id"] = None
         staff["is_staff"] = True
-        staff["joined_at"] = np.maximum(comm.set_index("community_id").created_at.reindex(staff.community_id).to_numpy(),
-                                        np.datetime64(w.start - pd.DateOffset(years=1)))
+        staff["joined_at"] = np.maximum(
+            comm.set_index("community_id").created_at.reindex(staff.community_id).to_numpy(),
+            np.datetime64(w.start - pd.DateOffset(years=1)),
+        )
         staff["left_at"] = np.datetime64("NaT")
         ms = pd.concat([ms, staff], ignore_index=True)
         ms["membership_id"] = _ids("MS", len(ms), 8)
         ms["display_name"] = _names(rng, len(ms))
-        ms["phone"] = np.char.add("13", np.char.zfill(rng.integers(0, 10**9, len(ms)).astype(str), 9))
-        ms["referrer_member_id"] = np.where(rng.random(len(ms)) < 0.1, rng.choice(ms.member_id.to_numpy(), len(ms)), None)
+        ms["phone"] = np.char.add(
+            "13", np.char.zfill(rng.integers(0, 10**9, len(ms)).astype(str), 9)
+        )
+        ms["referrer_member_id"] = np.where(
+            rng.random(len(ms)) < 0.1, rng.choice(ms.member_id.to_numpy(), len(ms)), None
+        )
         self.membership_table = ms
 
     # ---------------------------------------------------------------- content
@@ -226,17 +323,26 @@ class Generator:
         published = _uniform_times(rng, lo, np.maximum(ends, lo + np.timedelta64(1, "h")))
         keep = published < np.datetime64(w.end)
         c_idx, published = c_idx[keep], published[keep]
-        planners = self.current_managers[self.current_managers.role == "content_planner"].manager_id.to_numpy()
+        planners = self.current_managers[
+            self.current_managers.role == "content_planner"
+        ].manager_id.to_numpy()
         ctype = _pick(rng, CONTENT_TYPES, len(c_idx))
-        self.content_table = pd.DataFrame({
-            "content_id": _ids("CT", len(c_idx), 7),
-            "community_id": comm.community_id.to_numpy()[c_idx],
-            "author_manager_id": np.where(rng.random(len(c_idx)) < 0.7, comm.owner_manager_id.to_numpy()[c_idx],
-                                          rng.choice(planners, len(c_idx))),
-            "content_type": ctype,
-            "published_at": published,
-            "title": np.char.add(np.char.add(ctype.astype(str), " 第"), np.arange(len(c_idx)).astype(str)),
-        })
+        self.content_table = pd.DataFrame(
+            {
+                "content_id": _ids("CT", len(c_idx), 7),
+                "community_id": comm.community_id.to_numpy()[c_idx],
+                "author_manager_id": np.where(
+                    rng.random(len(c_idx)) < 0.7,
+                    comm.owner_manager_id.to_numpy()[c_idx],
+                    rng.choice(planners, len(c_idx)),
+                ),
+                "content_type": ctype,
+                "published_at": published,
+                "title": np.char.add(
+                    np.char.add(ctype.astype(str), " 第"), np.arange(len(c_idx)).astype(str)
+                ),
+            }
+        )
 
     # ---------------------------------------------------------------- engagement
     def engagement(self) -> None:
@@ -257,10 +363,14 @@ class Generator:
         hour = rng.choice(np.arange(24), n_events, p=_hour_profile())
         when = day + (hour * 3600 + rng.integers(0, 3600, n_events)).astype("timedelta64[s]")
         when = np.clip(when, lo[idx], hi[idx] - np.timedelta64(1, "s"))
-        ev = pd.DataFrame({
-            "occurred_at": when, "community_id": ms.community_id.to_numpy()[idx],
-            "member_id": ms.member_id.to_numpy()[idx], "event_type": _pick(rng, EVENT_TYPES, n_events),
-        })
+        ev = pd.DataFrame(
+            {
+                "occurred_at": when,
+                "community_id": ms.community_id.to_numpy()[idx],
+                "member_id": ms.member_id.to_numpy()[idx],
+                "event_type": _pick(rng, EVENT_TYPES, n_events),
+            }
+        )
         ev = pd.concat([ev, self._bot_days(ms), self._staff_answers(ev)], ignore_index=True)
         ev = self._attach_content(ev)
         ev = ev.sort_values(["occurred_at", "community_id"], kind="stable").reset_index(drop=True)
@@ -269,7 +379,9 @@ class Generator:
         prev = ev.groupby("community_id").event_id.shift(1)
         ev["reply_to_event_id"] = np.where(ev.event_type == "reply", prev, None)
         is_answer = ev._question_key.notna()
-        ev.loc[is_answer, "reply_to_event_id"] = ev.event_id.to_numpy()[ev.loc[is_answer, "_question_pos"].astype(int)]
+        ev.loc[is_answer, "reply_to_event_id"] = ev.event_id.to_numpy()[
+            ev.loc[is_answer, "_question_pos"].astype(int)
+        ]
         self.event_table = ev.drop(columns=["_question_key", "_question_pos"])
 
     def _bot_days(self, ms: pd.DataFrame) -> pd.DataFrame:
@@ -280,12 +392,15 @@ class Generator:
         days = rng.integers(0, (w.end - w.start).days, n_days)
         sizes = rng.integers(220, 400, n_days)
         base = np.datetime64(w.start) + days.astype("timedelta64[D]")
-        return pd.DataFrame({
-            "occurred_at": np.repeat(base, sizes) + rng.integers(36_000, 79_000, sizes.sum()).astype("timedelta64[s]"),
-            "community_id": np.repeat(who.community_id.to_numpy(), sizes),
-            "member_id": np.repeat(who.member_id.to_numpy(), sizes),
-            "event_type": "reaction",
-        })
+        return pd.DataFrame(
+            {
+                "occurred_at": np.repeat(base, sizes)
+                + rng.integers(36_000, 79_000, sizes.sum()).astype("timedelta64[s]"),
+                "community_id": np.repeat(who.community_id.to_numpy(), sizes),
+                "member_id": np.repeat(who.member_id.to_numpy(), sizes),
+                "event_type": "reaction",
+            }
+        )
 
     def _staff_answers(self, ev: pd.DataFrame) -> pd.DataFrame:
         rng = self.rng
@@ -294,13 +409,16 @@ class Generator:
         staff = self.membership_table[self.membership_table.is_staff]
         first_staff = staff.drop_duplicates("community_id").set_index("community_id").member_id
         delay = np.minimum(rng.lognormal(np.log(90), 1.3, len(answered)), 20_000).astype(np.int64)
-        return pd.DataFrame({
-            "occurred_at": ev.occurred_at.to_numpy()[answered] + (delay * 60).astype("timedelta64[s]"),
-            "community_id": ev.community_id.to_numpy()[answered],
-            "member_id": first_staff.reindex(ev.community_id.to_numpy()[answered]).to_numpy(),
-            "event_type": "answer",
-            "_question_key": answered,
-        })
+        return pd.DataFrame(
+            {
+                "occurred_at": ev.occurred_at.to_numpy()[answered]
+                + (delay * 60).astype("timedelta64[s]"),
+                "community_id": ev.community_id.to_numpy()[answered],
+                "member_id": first_staff.reindex(ev.community_id.to_numpy()[answered]).to_numpy(),
+                "event_type": "answer",
+                "_question_key": answered,
+            }
+        )
 
     def _attach_content(self, ev: pd.DataFrame) -> pd.DataFrame:
         """Content events point at a piece of the same community published before them."""
@@ -311,7 +429,9 @@ class Generator:
             rows = np.flatnonzero(is_content & (ev.community_id.to_numpy() == community))
             if not len(rows):
                 continue
-            before = np.searchsorted(pieces.published_at.to_numpy(), ev.occurred_at.to_numpy()[rows])
+            before = np.searchsorted(
+                pieces.published_at.to_numpy(), ev.occurred_at.to_numpy()[rows]
+            )
             pick = np.floor(self.rng.random(len(rows)) * before).astype(int)
             ok = before > 0
             ev.loc[rows[ok], "content_id"] = pieces.content_id.to_numpy()[pick[ok]]
@@ -326,7 +446,9 @@ class Generator:
         order = ev.sort_values(["occurred_at", "community_id"], kind="stable").index
         position = pd.Series(np.arange(len(ev)), index=order)
         is_answer = ev._question_key.notna()
-        ev.loc[is_answer, "_question_pos"] = position.reindex(ev.loc[is_answer, "_question_key"].astype(int)).to_numpy()
+        ev.loc[is_answer, "_question_pos"] = position.reindex(
+            ev.loc[is_answer, "_question_key"].astype(int)
+        ).to_numpy()
         return ev
 
     # ---------------------------------------------------------------- surveys
@@ -337,12 +459,24 @@ class Generator:
         pick = ms.sample(n, replace=True, random_state=rng)
         lo = np.maximum(pick.joined_at.to_numpy().astype("datetime64[s]"), np.datetime64(w.start))
         when = _uniform_times(rng, lo, np.full(n, np.datetime64(w.end)))
-        score = rng.choice(np.arange(11), n, p=np.array([1, 1, 1, 2, 2, 4, 6, 10, 18, 25, 30]) / 100)
-        comment = np.where(rng.random(n) < 0.3, rng.choice(["服务很好", "响应慢", "希望多办活动", "请联系我 138****"], n), None)
-        self.survey_table = pd.DataFrame({
-            "response_id": _ids("R", n, 7), "community_id": pick.community_id.to_numpy(),
-            "member_id": pick.member_id.to_numpy(), "submitted_at": when, "score": score, "comment": comment,
-        })
+        score = rng.choice(
+            np.arange(11), n, p=np.array([1, 1, 1, 2, 2, 4, 6, 10, 18, 25, 30]) / 100
+        )
+        comment = np.where(
+            rng.random(n) < 0.3,
+            rng.choice(["服务很好", "响应慢", "希望多办活动", "请联系我 138****"], n),
+            None,
+        )
+        self.survey_table = pd.DataFrame(
+            {
+                "response_id": _ids("R", n, 7),
+                "community_id": pick.community_id.to_numpy(),
+                "member_id": pick.member_id.to_numpy(),
+                "submitted_at": when,
+                "score": score,
+                "comment": comment,
+            }
+        )
 
     # ---------------------------------------------------------------- loan funnel
     def funnel(self) -> None:
@@ -351,64 +485,115 @@ class Generator:
         linked = self.membership_table.dropna(subset=["client_id"])
         known = linked[linked.client_id.isin(self.client_table.client_id)]
         from_members = rng.random(n) < 0.65
-        client = np.where(from_members, rng.choice(known.client_id.to_numpy(), n),
-                          rng.choice(self.client_table.client_id.to_numpy(), n))
-        created = _uniform_times(rng, np.full(n, np.datetime64(w.start)), np.full(n, np.datetime64(w.end)))
-        channel = rng.choice(["community", "branch", "referral", "online", "other"], n, p=[0.35, 0.25, 0.15, 0.15, 0.1])
+        client = np.where(
+            from_members,
+            rng.choice(known.client_id.to_numpy(), n),
+            rng.choice(self.client_table.client_id.to_numpy(), n),
+        )
+        created = _uniform_times(
+            rng, np.full(n, np.datetime64(w.start)), np.full(n, np.datetime64(w.end))
+        )
+        channel = rng.choice(
+            ["community", "branch", "referral", "online", "other"],
+            n,
+            p=[0.35, 0.25, 0.15, 0.15, 0.1],
+        )
         home = known.drop_duplicates("client_id").set_index("client_id").community_id
         src = home.reindex(client).to_numpy()
         explicit = (channel == "community") & (rng.random(n) < 0.6) & pd.notna(src)
         rms = self.current_managers[self.current_managers.role == "relationship_manager"]
         branch_rm = rms.drop_duplicates("branch_id").set_index("branch_id").manager_id
-        client_branch = self.client_table.set_index("client_id").branch_id.reindex(client).to_numpy()
-        leads = pd.DataFrame({
-            "lead_id": _ids("L", n, 7), "client_id": client, "created_at": created,
-            "source_channel": channel, "source_community_id": np.where(explicit, src, None),
-            "manager_id": branch_rm.reindex(client_branch).fillna(rms.manager_id.iloc[0]).to_numpy(),
-            "product": rng.choice(PRODUCTS, n),
-            "requested_amount": np.round(rng.lognormal(np.log(5e6), 0.9, n), -3),
-        })
+        client_branch = (
+            self.client_table.set_index("client_id").branch_id.reindex(client).to_numpy()
+        )
+        leads = pd.DataFrame(
+            {
+                "lead_id": _ids("L", n, 7),
+                "client_id": client,
+                "created_at": created,
+                "source_channel": channel,
+                "source_community_id": np.where(explicit, src, None),
+                "manager_id": branch_rm.reindex(client_branch)
+                .fillna(rms.manager_id.iloc[0])
+                .to_numpy(),
+                "product": rng.choice(PRODUCTS, n),
+                "requested_amount": np.round(rng.lognormal(np.log(5e6), 0.9, n), -3),
+            }
+        )
         applies = rng.random(n) < 0.55
         apps = leads[applies].reset_index(drop=True)
         m = len(apps)
-        submitted = apps.created_at.to_numpy() + (rng.integers(1, 60, m) * 86400).astype("timedelta64[s]")
-        decided = submitted + (rng.integers(5, 45, m) * 86400 + rng.integers(0, 86400, m)).astype("timedelta64[s]")
+        submitted = apps.created_at.to_numpy() + (rng.integers(1, 60, m) * 86400).astype(
+            "timedelta64[s]"
+        )
+        decided = submitted + (rng.integers(5, 45, m) * 86400 + rng.integers(0, 86400, m)).astype(
+            "timedelta64[s]"
+        )
         decision = rng.choice(["approved", "rejected", "withdrawn"], m, p=[0.65, 0.25, 0.10])
         amount = np.round(apps.requested_amount.to_numpy() * rng.uniform(0.6, 1.0, m), -3)
-        applications = pd.DataFrame({
-            "application_id": _ids("A", m, 7), "lead_id": apps.lead_id, "client_id": apps.client_id,
-            "submitted_at": submitted, "amount": amount, "product": apps["product"],
-            "decision": decision, "decided_at": decided,
-            "approved_amount": np.where(decision == "approved", np.round(amount * rng.uniform(0.7, 1.0, m), -3), np.nan),
-        })
-        applications = applications[applications.submitted_at < np.datetime64(w.end)].reset_index(drop=True)
+        applications = pd.DataFrame(
+            {
+                "application_id": _ids("A", m, 7),
+                "lead_id": apps.lead_id,
+                "client_id": apps.client_id,
+                "submitted_at": submitted,
+                "amount": amount,
+                "product": apps["product"],
+                "decision": decision,
+                "decided_at": decided,
+                "approved_amount": np.where(
+                    decision == "approved", np.round(amount * rng.uniform(0.7, 1.0, m), -3), np.nan
+                ),
+            }
+        )
+        applications = applications[applications.submitted_at < np.datetime64(w.end)].reset_index(
+            drop=True
+        )
         pending = applications.decided_at >= np.datetime64(w.end)
-        applications.loc[pending, ["decision", "decided_at", "approved_amount"]] = [None, pd.NaT, np.nan]
+        applications.loc[pending, ["decision", "decided_at", "approved_amount"]] = [
+            None,
+            pd.NaT,
+            np.nan,
+        ]
         self.lead_table, self.application_table = leads, applications
         self._disbursements()
 
     def _disbursements(self) -> None:
         rng, w = self.rng, self.window
-        ok = self.application_table[self.application_table.decision == "approved"].reset_index(drop=True)
+        ok = self.application_table[self.application_table.decision == "approved"].reset_index(
+            drop=True
+        )
         k = len(ok)
         first = ok.decided_at.to_numpy() + (rng.integers(3, 30, k) * 86400).astype("timedelta64[s]")
         split = rng.random(k) < 0.3
         second = first + (rng.integers(20, 90, k) * 86400).astype("timedelta64[s]")
         amt = ok.approved_amount.to_numpy()
-        d = pd.DataFrame({
-            "application_id": np.concatenate([ok.application_id, ok.application_id[split]]),
-            "loan_id": np.concatenate([_ids("LN", k, 7), _ids("LN", k, 7)[split]]),
-            "disbursed_at": np.concatenate([first, second[split]]),
-            "amount": np.concatenate([np.where(split, np.round(amt * 0.6, 2), amt), np.round(amt[split] * 0.4, 2)]),
-        })
-        d = d[d.disbursed_at < np.datetime64(w.end)].sort_values("disbursed_at").reset_index(drop=True)
+        d = pd.DataFrame(
+            {
+                "application_id": np.concatenate([ok.application_id, ok.application_id[split]]),
+                "loan_id": np.concatenate([_ids("LN", k, 7), _ids("LN", k, 7)[split]]),
+                "disbursed_at": np.concatenate([first, second[split]]),
+                "amount": np.concatenate(
+                    [np.where(split, np.round(amt * 0.6, 2), amt), np.round(amt[split] * 0.4, 2)]
+                ),
+            }
+        )
+        d = (
+            d[d.disbursed_at < np.datetime64(w.end)]
+            .sort_values("disbursed_at")
+            .reset_index(drop=True)
+        )
         d["disbursement_id"] = _ids("D", len(d), 7)
         self.disbursement_table = d
         self._snapshots()
 
     def _snapshots(self) -> None:
         rng, w = self.rng, self.window
-        loans = self.disbursement_table.groupby("loan_id").agg(first=("disbursed_at", "min")).reset_index()
+        loans = (
+            self.disbursement_table.groupby("loan_id")
+            .agg(first=("disbursed_at", "min"))
+            .reset_index()
+        )
         risk = rng.choice(["good", "late", "bad"], len(loans), p=[0.94, 0.04, 0.02])
         trouble_after = rng.integers(1, 5, len(loans))
         frames = []
@@ -420,15 +605,30 @@ class Generator:
             book = loans[loans.loan_id.isin(bal.index)].copy()
             mob = ((cutoff - book["first"].to_numpy()) / np.timedelta64(30, "D")).astype(int)
             r = risk[book.index]
-            late = (mob >= trouble_after[book.index])
+            late = mob >= trouble_after[book.index]
             dpd = np.where((r == "late") & late, rng.integers(1, 60, len(book)), 0)
-            dpd = np.where((r == "bad") & late, 30 * (mob - trouble_after[book.index] + 1) + 10, dpd)
-            cls = np.select([dpd >= 360, dpd >= 180, dpd >= 90, dpd > 0], ["loss", "doubtful", "substandard", "special_mention"], "normal")
-            frames.append(pd.DataFrame({
-                "snapshot_date": pd.Timestamp(month_end).date(), "loan_id": book.loan_id.to_numpy(),
-                "outstanding_balance": np.round(bal.reindex(book.loan_id).to_numpy() * np.clip(1 - 0.02 * mob, 0.2, 1), 2),
-                "days_past_due": dpd, "classification": cls,
-            }))
+            dpd = np.where(
+                (r == "bad") & late, 30 * (mob - trouble_after[book.index] + 1) + 10, dpd
+            )
+            cls = np.select(
+                [dpd >= 360, dpd >= 180, dpd >= 90, dpd > 0],
+                ["loss", "doubtful", "substandard", "special_mention"],
+                "normal",
+            )
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "snapshot_date": pd.Timestamp(month_end).date(),
+                        "loan_id": book.loan_id.to_numpy(),
+                        "outstanding_balance": np.round(
+                            bal.reindex(book.loan_id).to_numpy() * np.clip(1 - 0.02 * mob, 0.2, 1),
+                            2,
+                        ),
+                        "days_past_due": dpd,
+                        "classification": cls,
+                    }
+                )
+            )
         self.snapshot_table = pd.concat(frames, ignore_index=True)
 
     def compliance(self) -> None:
@@ -437,14 +637,17 @@ class Generator:
         who = self.current_managers.sample(n, replace=True, random_state=rng)
         days = rng.integers(0, (w.end - w.start).days, n)
         severity = rng.choice(["minor", "major", "critical"], n, p=[0.7, 0.25, 0.05])
-        self.compliance_table = pd.DataFrame({
-            "compliance_event_id": _ids("CE", n, 5),
-            "occurred_on": (np.datetime64(w.start.date()) + days.astype("timedelta64[D]")),
-            "manager_id": who.manager_id.to_numpy(), "branch_id": who.branch_id.to_numpy(),
-            "severity": severity,
-            "category": rng.choice(["营销宣传不当", "客户信息保护", "不当承诺", "流程违规"], n),
-            "description": "见合规检查报告",
-        })
+        self.compliance_table = pd.DataFrame(
+            {
+                "compliance_event_id": _ids("CE", n, 5),
+                "occurred_on": (np.datetime64(w.start.date()) + days.astype("timedelta64[D]")),
+                "manager_id": who.manager_id.to_numpy(),
+                "branch_id": who.branch_id.to_numpy(),
+                "severity": severity,
+                "category": rng.choice(["营销宣传不当", "客户信息保护", "不当承诺", "流程违规"], n),
+                "description": "见合规检查报告",
+            }
+        )
 
     # ---------------------------------------------------------------- deliveries
     def deliveries(self) -> dict[str, list[tuple[str, pd.DataFrame]]]:
@@ -455,53 +658,95 @@ class Generator:
             day = month.strftime("%Y-%m-%d")
             snap = self.client_table.copy()
             changed = self.rng.random(len(snap)) < (0.04 if month > w.start else 0)
-            snap.loc[changed, "tier"] = self.rng.choice(["strategic", "core", "ordinary"], changed.sum())
+            snap.loc[changed, "tier"] = self.rng.choice(
+                ["strategic", "core", "ordinary"], changed.sum()
+            )
             snap.loc[changed, "tier_valid_from"] = (month - pd.Timedelta(days=3)).date()
             self.client_table = snap
-            for feed, frame in (("branches", self.branches), ("teams", self.teams),
-                                ("managers", self.managers[self.managers.valid_from <= month.date()]),
-                                ("clients", snap),
-                                ("communities", self.community_table[self.community_table.created_at < month + pd.offsets.MonthBegin(1)])):
+            for feed, frame in (
+                ("branches", self.branches),
+                ("teams", self.teams),
+                ("managers", self.managers[self.managers.valid_from <= month.date()]),
+                ("clients", snap),
+                (
+                    "communities",
+                    self.community_table[
+                        self.community_table.created_at < month + pd.offsets.MonthBegin(1)
+                    ],
+                ),
+            ):
                 frame = frame.copy()
                 if feed == "managers":  # a move not yet happened is not in this snapshot
                     frame.loc[pd.to_datetime(frame.valid_to) > month, "valid_to"] = pd.NaT
                 out.setdefault(feed, []).append((day, frame))
         ms = self.membership_table
         joined = ms.assign(_day=_local_day(ms.joined_at, w.start)).assign(left_at=pd.NaT)
-        left = ms[ms.left_at.notna()].assign(_day=_local_day(ms[ms.left_at.notna()].left_at, w.start))
+        left = ms[ms.left_at.notna()].assign(
+            _day=_local_day(ms[ms.left_at.notna()].left_at, w.start)
+        )
         out["memberships"] = _by_day(pd.concat([joined, left]))
         ev = self.event_table
         utc = self.rng.random(len(ev)) < 0.05
         ev = ev.assign(_utc=utc)
         utc_time = ev.occurred_at - pd.Timedelta(hours=8)
-        ev["_day"] = np.where(utc, _local_day(utc_time, w.start), _local_day(ev.occurred_at, w.start))
-        ev["occurred_at"] = np.where(utc, utc_time.dt.strftime(TS_FORMAT) + "Z", ev.occurred_at.dt.strftime(TS_FORMAT))
+        ev["_day"] = np.where(
+            utc, _local_day(utc_time, w.start), _local_day(ev.occurred_at, w.start)
+        )
+        ev["occurred_at"] = np.where(
+            utc, utc_time.dt.strftime(TS_FORMAT) + "Z", ev.occurred_at.dt.strftime(TS_FORMAT)
+        )
         out["engagement_events"] = _by_day(ev.drop(columns="_utc"))
-        out["content"] = _by_day(self.content_table.assign(_day=_local_day(self.content_table.published_at, w.start)))
-        out["surveys"] = _by_day(self.survey_table.assign(_day=_local_day(self.survey_table.submitted_at, w.start)))
-        out["leads"] = _by_day(self.lead_table.assign(_day=_local_day(self.lead_table.created_at, w.start)))
+        out["content"] = _by_day(
+            self.content_table.assign(_day=_local_day(self.content_table.published_at, w.start))
+        )
+        out["surveys"] = _by_day(
+            self.survey_table.assign(_day=_local_day(self.survey_table.submitted_at, w.start))
+        )
+        out["leads"] = _by_day(
+            self.lead_table.assign(_day=_local_day(self.lead_table.created_at, w.start))
+        )
         apps = self.application_table
-        submitted = apps.assign(_day=_local_day(apps.submitted_at, w.start), decision=None, decided_at=pd.NaT, approved_amount=np.nan)
+        submitted = apps.assign(
+            _day=_local_day(apps.submitted_at, w.start),
+            decision=None,
+            decided_at=pd.NaT,
+            approved_amount=np.nan,
+        )
         decided = apps[apps.decided_at.notna()]
         decided = decided.assign(_day=_local_day(decided.decided_at, w.start))
         out["applications"] = _by_day(pd.concat([submitted, decided]))
         d = self.disbursement_table
         out["disbursements"] = _by_day(d.assign(_day=_local_day(d.disbursed_at, w.start)))
         s = self.snapshot_table
-        out["loan_snapshots"] = _by_day(s.assign(_day=pd.to_datetime(s.snapshot_date).dt.strftime("%Y-%m-%d")))
+        out["loan_snapshots"] = _by_day(
+            s.assign(_day=pd.to_datetime(s.snapshot_date).dt.strftime("%Y-%m-%d"))
+        )
         c = self.compliance_table
-        out["compliance_events"] = _by_day(c.assign(_day=pd.to_datetime(c.occurred_on).dt.strftime("%Y-%m-%d")))
+        out["compliance_events"] = _by_day(
+            c.assign(_day=pd.to_datetime(c.occurred_on).dt.strftime("%Y-%m-%d"))
+        )
         return out
 
     def build(self) -> dict[str, list[tuple[str, pd.DataFrame]]]:
-        for step in (self.organisation, self.clients, self.communities, self.memberships, self.content,
-                     self.engagement, self.surveys, self.funnel, self.compliance):
+        for step in (
+            self.organisation,
+            self.clients,
+            self.communities,
+            self.memberships,
+            self.content,
+            self.engagement,
+            self.surveys,
+            self.funnel,
+            self.compliance,
+        ):
             step()
         return self.deliveries()
 
 
 def _hour_profile() -> np.ndarray:
-    p = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 4, 6, 6, 5, 3, 4, 6, 6, 5, 4, 3, 4, 6, 6, 4, 2], float)
+    p = np.array(
+        [1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 4, 6, 6, 5, 3, 4, 6, 6, 5, 4, 3, 4, 6, 6, 4, 2], float
+    )
     return p / p.sum()
 
 
@@ -535,8 +780,14 @@ def _to_csv_frame(feed: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def generate(out: Path, scale: float = 1.0, start: str = "2025-01", months: int = 6, seed: int = 7,
-             show_progress: bool = True) -> dict[str, int]:
+def generate(
+    out: Path,
+    scale: float = 1.0,
+    start: str = "2025-01",
+    months: int = 6,
+    seed: int = 7,
+    show_progress: bool = True,
+) -> dict[str, int]:
     """Write the landing zone under ``out``; return rows written per feed."""
     deliveries = Generator(scale, start, months, seed).build()
     written: dict[str, int] = {}

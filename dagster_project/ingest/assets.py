@@ -1,7 +1,5 @@
 """One Dagster asset per landing feed, built from the contract in ``feeds.py``."""
 
-from __future__ import annotations
-
 from collections import Counter
 from datetime import date
 
@@ -49,7 +47,8 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
         name=feed.name,
         key_prefix=["raw"],
         group_name="raw",
-        description=f"{feed.description} Loaded from `<landing>/{feed.name}/` into `raw.{feed.name}`; "
+        description=f"{feed.description} Loaded from `<landing>/{feed.name}/` "
+        f"into `raw.{feed.name}`; "
         "bad rows go to `raw._quarantine`, every file to `raw._file_ledger`.",
         partitions_def=MONTHLY if feed.partitioned else None,
         backfill_policy=dg.BackfillPolicy.single_run() if feed.partitioned else None,

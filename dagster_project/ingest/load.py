@@ -37,7 +37,9 @@ import duckdb
 from dagster_project.ingest.feeds import DUCKDB_TYPES, FEEDS, Column, Feed
 from dagster_project.settings import LOCAL_TIMEZONE
 
-FILE_NAME = re.compile(r"^(?P<feed>[a-z_]+)_(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|csv\.gz|parquet)$")
+FILE_NAME = re.compile(
+    r"^(?P<feed>[a-z_]+)_(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|csv\.gz|parquet)$"
+)
 META_COLUMNS = (
     ("_file_name", "VARCHAR"),
     ("_file_date", "DATE"),
@@ -213,7 +215,9 @@ def _stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, csv_path
             )
         except duckdb.Error as exc:
             raise RejectedFile(f"unreadable Parquet file: {exc}") from exc
-        con.execute("CREATE TEMP TABLE _stage_rejects (line BIGINT, rule VARCHAR, raw_text VARCHAR)")
+        con.execute(
+            "CREATE TEMP TABLE _stage_rejects (line BIGINT, rule VARCHAR, raw_text VARCHAR)"
+        )
         return
     try:
         con.execute(
@@ -279,7 +283,9 @@ def rule_checks(feed: Feed, present: Iterable[str]) -> list[tuple[str, str]]:
         elif not col.nullable:
             checks.append((f"missing_value:{col.name}", is_blank))
         if col.type != "text":
-            checks.append((f"unparseable_{col.type}:{col.name}", f"NOT {is_blank} AND {val} IS NULL"))
+            checks.append(
+                (f"unparseable_{col.type}:{col.name}", f"NOT {is_blank} AND {val} IS NULL")
+            )
         if col.enum:
             allowed = ", ".join(_sql_str(v) for v in col.enum)
             checks.append((f"unknown_enum:{col.name}", f"{val} NOT IN ({allowed})"))
@@ -307,11 +313,16 @@ def _checked_sql(feed: Feed, present: list[str]) -> str:
         else f"CAST(NULL AS {DUCKDB_TYPES[c.type]}) AS p__{c.name}"
         for c in feed.columns
     ]
-    rules = [f"CASE WHEN coalesce({cond}, false) THEN '{rule}' END" for rule, cond in rule_checks(feed, present)]
+    rules = [
+        f"CASE WHEN coalesce({cond}, false) THEN '{rule}' END"
+        for rule, cond in rule_checks(feed, present)
+    ]
     raw_json = "to_json(struct_pack(" + ", ".join(f'"{c}" := "{c}"' for c in present) + "))"
     return f"""
-        SELECT *, concat_ws('; ', {', '.join(rules) or "NULL"}) AS _rules, {raw_json} AS _raw_text
-        FROM (SELECT *, {', '.join(parsed)} FROM _stage)"""
+        SELECT *,
+            concat_ws('; ', {", ".join(rules) or "NULL"}) AS _rules,
+            CAST({raw_json} AS VARCHAR) AS _raw_text
+        FROM (SELECT *, {", ".join(parsed)} FROM _stage)"""
 
 
 # --------------------------------------------------------------------------- loading
@@ -326,13 +337,29 @@ def _latest_ledger(con: duckdb.DuckDBPyConnection, file_name: str) -> tuple[str,
 
 
 def _record(
-    con: duckdb.DuckDBPyConnection, lf: LandingFile, size: int, sha: str, encoding: str | None,
-    result: FileResult, now: datetime,
+    con: duckdb.DuckDBPyConnection,
+    lf: LandingFile,
+    size: int,
+    sha: str,
+    encoding: str | None,
+    result: FileResult,
+    now: datetime,
 ) -> None:
     con.execute(
         "INSERT INTO raw._file_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [lf.feed, lf.name, lf.file_date, size, sha, encoding, result.status,
-         result.rows_loaded, result.rows_quarantined, result.message, now],
+        [
+            lf.feed,
+            lf.name,
+            lf.file_date,
+            size,
+            sha,
+            encoding,
+            result.status,
+            result.rows_loaded,
+            result.rows_quarantined,
+            result.message,
+            now,
+        ],
     )
 
 
@@ -349,7 +376,9 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
     with tempfile.TemporaryDirectory(prefix="scorecard-load-") as tmp:
         try:
             if lf.file_date is None:
-                raise RejectedFile(f"file name does not match {feed.name}_<YYYY-MM-DD>.csv[.gz]|.parquet")
+                raise RejectedFile(
+                    f"file name does not match {feed.name}_<YYYY-MM-DD>.csv[.gz]|.parquet"
+                )
             csv_path = lf.path
             if not lf.path.name.endswith(".parquet"):
                 encoding = detect_encoding(lf.path)
@@ -373,7 +402,8 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
             con.execute(f"DELETE FROM raw.{feed.name} WHERE _file_name = ?", [lf.name])
             con.execute("DELETE FROM raw._quarantine WHERE file_name = ?", [lf.name])
             con.execute(
-                f"""INSERT INTO raw.{feed.name} ({columns}, _file_name, _file_date, _line_number, _loaded_at)
+                f"""INSERT INTO raw.{feed.name}
+                    ({columns}, _file_name, _file_date, _line_number, _loaded_at)
                 SELECT {values}, ?, ?, _line, ? FROM _checked WHERE _rules = '' ORDER BY _line""",
                 [lf.name, lf.file_date, now],
             )
@@ -402,8 +432,12 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
 
 
 def load_feed(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: str,
-    start: date | None = None, end: date | None = None, force: bool = False,
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    feed: str,
+    start: date | None = None,
+    end: date | None = None,
+    force: bool = False,
 ) -> list[FileResult]:
     """Load every delivery of ``feed`` with a file date in [start, end) (all when both None)."""
     ensure_raw_schema(con)

@@ -1,0 +1,91 @@
+"""dbt models, seeds and tests as Dagster assets and asset checks.
+
+Asset keys follow the warehouse layout (``staging/stg_leads``, ``marts/fct_loan_funnel``),
+dbt sources map onto the ingestion assets (``raw/<feed>``), and groups follow the layers, so
+the asset graph reads left to right from raw feeds to marts.
+"""
+
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from dagster_project.resources import WAREHOUSE_WRITER_POOL
+from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when the manifest is missing or older than any file dbt parses."""
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in (
+        DBT_PROJECT_DIR / "models",
+        DBT_PROJECT_DIR / "macros",
+        DBT_PROJECT_DIR / "tests",
+        SEEDS_DIR,
+    ):
+        sources += [p for p in folder.rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > built for p in sources)
+
+
+# `prepare_if_dev` only acts under `dagster dev`; CLI runs, tests and CI need the manifest too.
+if manifest_is_stale(DBT_PROJECT):
+    DBT_PROJECT.preparer.prepare(DBT_PROJECT)
+
+#: The dbt executable beside this interpreter, so an unactivated virtualenv still finds it.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt_layer(dbt_resource_props: Mapping[str, Any]) -> str:
+    """The warehouse layer of a dbt node: its folder under models/, or 'reference' for seeds."""
+    resource_type = dbt_resource_props["resource_type"]
+    if resource_type == "source":
+        return dbt_resource_props["source_name"]
+    if resource_type == "seed":
+        return "reference"
+    fqn = dbt_resource_props.get("fqn", [])
+    return fqn[1] if len(fqn) > 2 else "marts"
+
+
+class ScorecardTranslator(DagsterDbtTranslator):
+    """Keys ``<layer>/<name>`` and one group per layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        return dg.AssetKey([dbt_layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_layer(dbt_resource_props)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return ["team:data-engineering"]
+
+
+TRANSLATOR = ScorecardTranslator(settings=DagsterDbtTranslatorSettings(enable_code_references=True))
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=TRANSLATOR,
+    pool=WAREHOUSE_WRITER_POOL,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    """`dbt build` of the selected models, seeds and tests (tests become asset checks)."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)

@@ -1,0 +1,53 @@
+"""Shared fixtures: a PII key for the test process, and helpers to build landing zones."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+# dbt (a child process) and the loader read the key from the environment.
+os.environ.setdefault("SCORECARD_PII_KEY", "test-key-not-a-secret-0123456789")
+
+
+def write_delivery(
+    landing: Path,
+    feed: str,
+    day: str,
+    rows: list[dict[str, object]],
+    columns: list[str] | None = None,
+    encoding: str = "utf-8",
+) -> Path:
+    """Write ``<landing>/<feed>/<feed>_<day>.csv`` with the feed's contract columns."""
+    from dagster_project.ingest.feeds import FEEDS
+
+    columns = columns or FEEDS[feed].column_names
+    folder = landing / feed
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{feed}_{day}.csv"
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: ("" if row.get(c) is None else row.get(c)) for c in columns})
+    return path
+
+
+def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def raw_con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A fresh warehouse file with schema ``raw`` created."""
+    from dagster_project.ingest.load import ensure_raw_schema
+
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("SET TimeZone = 'Asia/Shanghai'")
+    ensure_raw_schema(con)
+    yield con
+    con.close()

@@ -1,0 +1,290 @@
+"""Real end-to-end runs: Dagster materializes every asset and dbt builds (and tests) the models."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dagster_project.demo.generate import generate
+from dagster_project.ingest.feeds import FEEDS
+from dagster_project.pipeline import materialize_all
+from tests.conftest import query, write_delivery
+from tests.master_data import write_master_data
+
+PII_COLUMNS = {c.name for feed in FEEDS.values() for c in feed.columns if c.pii}
+
+
+def _counts(warehouse: Path) -> dict[str, int]:
+    tables = query(
+        warehouse,
+        "SELECT table_schema, table_name FROM information_schema.tables "
+        "WHERE table_schema NOT IN ('raw') OR table_name NOT LIKE '\\_%' ESCAPE '\\'",
+    )
+    return {
+        f"{s}.{t}": query(warehouse, f'SELECT count(*) FROM "{s}"."{t}"')[0][0] for s, t in tables
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Generate a small demo landing zone and run the whole pipeline on it twice."""
+    root = tmp_path_factory.mktemp("demo")
+    landing, warehouse = root / "landing", root / "warehouse.duckdb"
+    generate(landing, scale=0.01, start="2025-01", months=2, seed=3, show_progress=False)
+    first = materialize_all(landing, warehouse, "2025-01", "2025-02")
+    counts_first = _counts(warehouse)
+    ledger_first = query(warehouse, "SELECT count(*) FROM raw._file_ledger")[0][0]
+    second = materialize_all(landing, warehouse, "2025-01", "2025-02")
+    return {
+        "warehouse": warehouse,
+        "landing": landing,
+        "first": first,
+        "second": second,
+        "counts_first": counts_first,
+        "ledger_first": ledger_first,
+    }
+
+
+def test_every_layer_is_populated_and_every_dbt_test_passes(demo_runs: dict) -> None:
+    assert demo_runs["first"].success and demo_runs["second"].success
+    counts = demo_runs["counts_first"]
+    for table in (
+        "raw.engagement_events",
+        "raw.leads",
+        "staging.stg_memberships",
+        "staging.stg_engagement_events",
+        "marts.fct_engagement_daily",
+        "marts.fct_loan_funnel",
+        "marts.fct_loan_month_end",
+        "marts.dim_client",
+        "marts.dim_manager",
+        "marts.dim_community",
+        "marts.dim_branch",
+    ):
+        assert counts[table] > 0, table
+    checks = [
+        e for e in demo_runs["first"].all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    assert len(checks) > 50
+    failed = [e.event_specific_data.check_name for e in checks if not e.event_specific_data.passed]
+    assert failed == []
+
+
+def test_running_twice_gives_identical_row_counts(demo_runs: dict) -> None:
+    assert _counts(demo_runs["warehouse"]) == demo_runs["counts_first"]
+    # unchanged files are skipped, not reloaded
+    assert (
+        query(demo_runs["warehouse"], "SELECT count(*) FROM raw._file_ledger")[0][0]
+        == demo_runs["ledger_first"]
+    )
+
+
+def test_row_counts_and_quarantine_counts_are_asset_metadata(demo_runs: dict) -> None:
+    materializations = demo_runs["first"].get_asset_materialization_events()
+    events = {tuple(m.asset_key.path): m.materialization.metadata for m in materializations}
+    meta = events[("raw", "engagement_events")]
+    assert meta["rows_loaded"].value == demo_runs["counts_first"]["raw.engagement_events"]
+    assert meta["rows_quarantined"].value == 0
+    assert meta["files_rejected"].value == 0
+
+
+def test_no_pii_column_or_value_reaches_the_marts(demo_runs: dict) -> None:
+    warehouse = demo_runs["warehouse"]
+    columns = query(
+        warehouse,
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema IN ('staging', 'intermediate', 'marts')",
+    )
+    assert [c for c in columns if c[2] in PII_COLUMNS] == []
+    # no raw PII value appears in any text column of the marts
+    pii_values = {
+        v
+        for (v,) in query(
+            warehouse,
+            "SELECT uscc FROM raw.clients UNION SELECT phone FROM raw.memberships "
+            "UNION SELECT display_name FROM raw.memberships UNION SELECT name FROM raw.managers",
+        )
+    }
+    for schema, table, column in columns:
+        if schema != "marts":
+            continue
+        values = {
+            v
+            for (v,) in query(
+                warehouse, f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM {schema}.{table}'
+            )
+        }
+        assert not values & pii_values, f"{schema}.{table}.{column} holds PII"
+    hashed = query(warehouse, "SELECT uscc_hmac FROM marts.dim_client LIMIT 1")[0][0]
+    assert len(hashed) == 64
+
+
+# --------------------------------------------------------------------------- hand-made zone
+
+
+def _member(
+    mid: str, community: str, client: str | None, joined: str, staff: bool = False
+) -> dict[str, object]:
+    return {
+        "membership_id": f"MS-{mid}-{community}",
+        "community_id": community,
+        "member_id": mid,
+        "client_id": client,
+        "is_staff": "true" if staff else "false",
+        "display_name": "张三",
+        "phone": "13800000000",
+        "joined_at": joined,
+    }
+
+
+def _event(eid: str, member: str, community: str, at: str) -> dict[str, object]:
+    return {
+        "event_id": eid,
+        "occurred_at": at,
+        "community_id": community,
+        "member_id": member,
+        "event_type": "message",
+    }
+
+
+def _lead(
+    lead_id: str, client: str, source: str | None = None, amount: str = "100.00"
+) -> dict[str, object]:
+    return {
+        "lead_id": lead_id,
+        "client_id": client,
+        "created_at": "2025-02-15T12:00:00",
+        "source_channel": "other",
+        "source_community_id": source,
+        "manager_id": "RM1",
+        "product": "term_loan",
+        "requested_amount": amount,
+    }
+
+
+@pytest.fixture(scope="module")
+def handmade(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A hand-made landing zone, run through `scorecard run` configured by env vars only."""
+    root = tmp_path_factory.mktemp("handmade")
+    landing, warehouse = root / "landing", root / "warehouse.duckdb"
+    write_master_data(landing)
+    write_delivery(
+        landing,
+        "memberships",
+        "2025-01-01",
+        [
+            _member("U1", "K1", "C1", "2024-06-01T09:00:00"),
+            _member("U2", "K1", "C2", "2025-01-10T09:00:00"),  # one community, by joining
+            _member("U3", "K2", "C3", "2025-01-05T09:00:00"),  # two: a join ...
+            _member("U6", "K3", "C6", "2024-01-01T09:00:00"),  # joined outside the 180-day window
+            _member("S1", "K1", None, "2024-01-01T09:00:00", staff=True),
+        ],
+    )
+    write_delivery(
+        landing,
+        "engagement_events",
+        "2025-01-20",
+        [
+            _event("E1", "U3", "K3", "2025-01-20T10:00:00"),  # ... and an event
+            _event("E2", "U4", "K4", "2025-01-03T10:00:00"),  # four communities for C4
+            _event("E3", "U4", "K1", "2025-01-04T10:00:00"),
+            _event("E4", "U4", "K2", "2025-01-05T10:00:00"),
+            _event("E5", "U4", "K3", "2025-01-06T10:00:00"),
+            _event("E6", "U5", "K3", "2025-01-07T10:00:00"),  # C5: a tie at the first touch ...
+            _event("E7", "U5", "K2", "2025-01-07T10:00:00"),
+            _event("E8", "U5", "K1", "2025-01-08T10:00:00"),  # ... and a third community later
+            _event("E9", "U8", "K1", "2025-02-16T10:00:00"),  # after the lead: not a touch
+        ],
+    )
+    # members U4, U5 and U8 are linked to their clients through a membership in K5 joined long ago
+    write_delivery(
+        landing,
+        "memberships",
+        "2025-01-02",
+        [
+            _member("U4", "K5", "C4", "2023-01-01T09:00:00"),
+            _member("U5", "K5", "C5", "2023-01-01T09:00:00"),
+            _member("U8", "K5", "C8", "2023-01-01T09:00:00"),
+        ],
+    )
+    write_delivery(
+        landing,
+        "leads",
+        "2025-02-15",
+        [
+            _lead("L_EXPLICIT", "C1", source="K5"),
+            _lead("L_ONE", "C2", amount="100.00"),
+            _lead("L_TWO", "C3"),
+            _lead("L_FOUR", "C4"),
+            _lead("L_TIE", "C5"),
+            _lead("L_NONE", "C6"),
+            _lead("L_AFTER", "C8"),
+            _lead("L_ONE", "C2", amount="150.00"),  # the same key later in the same file wins ...
+        ],
+    )
+    write_delivery(
+        landing, "leads", "2025-02-20", [_lead("L_ONE", "C2", amount="200.00")]
+    )  # ... a later file more so
+    env = {
+        **os.environ,
+        "SCORECARD_LANDING_DIR": str(landing),
+        "SCORECARD_WAREHOUSE": str(warehouse),
+    }
+    env.pop("DAGSTER_HOME", None)
+    completed = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    return warehouse
+
+
+def _shares(warehouse: Path, lead: str) -> list[tuple[str, float]]:
+    rows = query(
+        warehouse,
+        "SELECT community_id, share FROM marts.fct_lead_attribution WHERE lead_id = ? "
+        "ORDER BY touch_order",
+        [lead],
+    )
+    return [(c, round(s, 9)) for c, s in rows]
+
+
+def test_attribution_explicit_source_gets_everything(handmade: Path) -> None:
+    assert _shares(handmade, "L_EXPLICIT") == [("K5", 1.0)]
+
+
+def test_attribution_one_and_two_touched_communities(handmade: Path) -> None:
+    assert _shares(handmade, "L_ONE") == [("K1", 1.0)]
+    assert _shares(handmade, "L_TWO") == [("K2", 0.5), ("K3", 0.5)]
+
+
+def test_attribution_three_or_more_gives_40_first_40_last_and_splits_20(handmade: Path) -> None:
+    assert _shares(handmade, "L_FOUR") == [("K4", 0.4), ("K1", 0.1), ("K2", 0.1), ("K3", 0.4)]
+    # tied first touches are ordered by community_id
+    assert _shares(handmade, "L_TIE") == [("K2", 0.4), ("K3", 0.2), ("K1", 0.4)]
+
+
+def test_no_touch_in_the_window_is_not_community_business(handmade: Path) -> None:
+    assert _shares(handmade, "L_NONE") == []
+    assert _shares(handmade, "L_AFTER") == []
+    flags = dict(
+        query(handmade, "SELECT lead_id, is_community_business FROM marts.fct_loan_funnel")
+    )
+    assert flags["L_NONE"] is False and flags["L_FOUR"] is True
+
+
+def test_the_latest_delivery_of_a_key_wins(handmade: Path) -> None:
+    assert query(
+        handmade, "SELECT requested_amount FROM staging.stg_leads WHERE lead_id = 'L_ONE'"
+    ) == [(200,)]
+    assert query(
+        handmade, "SELECT count(*) FROM marts.fct_loan_funnel WHERE lead_id = 'L_ONE'"
+    ) == [(1,)]

@@ -1,0 +1,97 @@
+"""Pure functions: month ranges, run tags, file naming, rules, hashing, dbt layers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import typer
+
+from dagster_project.cli import parse_month_range
+from dagster_project.ingest.feeds import FEEDS
+from dagster_project.ingest.load import landing_files, rule_checks
+from dagster_project.pii import hmac_sha256
+from dagster_project.pipeline import partition_range_tags
+from dagster_project.transform import dbt_layer
+
+
+def test_month_ranges() -> None:
+    assert parse_month_range("2025-01:2025-06") == ("2025-01", "2025-06")
+    assert parse_month_range("2025-03") == ("2025-03", "2025-03")
+    with pytest.raises(typer.BadParameter):
+        parse_month_range("2025-06:2025-01")
+    with pytest.raises(typer.BadParameter):
+        parse_month_range("2025/01")
+
+
+def test_partition_range_tags_cover_first_to_last_month() -> None:
+    assert partition_range_tags("2025-01", "2025-06") == {
+        "dagster/asset_partition_range_start": "2025-01-01",
+        "dagster/asset_partition_range_end": "2025-06-01",
+    }
+
+
+def test_landing_files_filter_by_file_date_window(tmp_path: Path) -> None:
+    folder = tmp_path / "leads"
+    folder.mkdir()
+    for name in (
+        "leads_2025-01-31.csv",
+        "leads_2025-02-01.csv.gz",
+        "leads_2025-03-01.parquet",
+        "other.csv",
+    ):
+        (folder / name).write_text("x")
+    feb = landing_files(tmp_path, "leads", date(2025, 2, 1), date(2025, 3, 1))
+    assert [f.path.name for f in feb] == ["leads_2025-02-01.csv.gz"]
+    everything = landing_files(tmp_path, "leads")
+    assert [f.file_date for f in everything][
+        0
+    ] is None  # the misnamed file is listed, to be rejected
+    assert len(everything) == 4
+
+
+def test_rules_cover_keys_enums_amounts_ranges_and_hard_foreign_keys() -> None:
+    rules = {
+        rule for rule, _ in rule_checks(FEEDS["applications"], FEEDS["applications"].column_names)
+    }
+    assert {
+        "missing_key:application_id",
+        "unknown_enum:decision",
+        "negative_value:amount",
+        "unparseable_timestamp:submitted_at",
+        "unknown_foreign_key:lead_id",
+    } <= rules
+    surveys = {rule for rule, _ in rule_checks(FEEDS["surveys"], FEEDS["surveys"].column_names)}
+    assert "out_of_range:score" in surveys
+    # soft links are never rules
+    assert not any("member_id" in r for r in surveys if r.startswith("unknown_foreign_key"))
+
+
+def test_hmac_is_keyed_and_stable() -> None:
+    assert hmac_sha256(b"k1", "13800000000") == hmac_sha256(b"k1", "13800000000")
+    assert hmac_sha256(b"k1", "13800000000") != hmac_sha256(b"k2", "13800000000")
+    assert hmac_sha256(b"k1", None) is None
+    assert len(hmac_sha256(b"k1", "x")) == 64
+
+
+@pytest.mark.parametrize(
+    ("props", "layer"),
+    [
+        ({"resource_type": "source", "source_name": "raw", "name": "leads"}, "raw"),
+        (
+            {"resource_type": "seed", "name": "client_tiers", "fqn": ["p", "client_tiers"]},
+            "reference",
+        ),
+        (
+            {"resource_type": "model", "name": "stg_leads", "fqn": ["p", "staging", "stg_leads"]},
+            "staging",
+        ),
+        (
+            {"resource_type": "model", "name": "dim_client", "fqn": ["p", "marts", "dim_client"]},
+            "marts",
+        ),
+    ],
+)
+def test_dbt_layer(props: dict, layer: str) -> None:
+    assert dbt_layer(props) == layer

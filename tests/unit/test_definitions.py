@@ -1,0 +1,33 @@
+"""The code location loads, and its asset graph has no orphan or mystery asset."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from dagster_project.definitions import defs
+from dagster_project.ingest.feeds import FEEDS
+
+
+def test_definitions_load_and_every_dbt_source_is_an_ingestion_asset() -> None:
+    graph = defs.resolve_asset_graph()
+    materializable = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
+    for feed in FEEDS:
+        assert dg.AssetKey(["raw", feed]) in materializable
+    # every upstream of every asset is itself an asset we build (no external "mystery" source)
+    for key in materializable:
+        assert graph.get(key).parent_keys <= materializable, key
+
+
+def test_groups_follow_the_layers() -> None:
+    graph = defs.resolve_asset_graph()
+    groups = {key.path[0]: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups == {
+        layer: layer for layer in ("raw", "reference", "staging", "intermediate", "marts")
+    }
+
+
+def test_event_feeds_are_monthly_partitioned_and_master_data_is_not() -> None:
+    graph = defs.resolve_asset_graph()
+    for feed in FEEDS.values():
+        partitions = graph.get(dg.AssetKey(["raw", feed.name])).partitions_def
+        assert (partitions is not None) == feed.partitioned, feed.name
