@@ -8,6 +8,7 @@ MONTHS ?= 6
 START ?= 2025-01
 
 export DAGSTER_HOME := $(CURDIR)/dagster_home
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 export SCORECARD_LANDING_DIR ?= $(CURDIR)/data/landing
 export SCORECARD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
@@ -46,6 +47,7 @@ test: install
 lint: install
 	$(BIN)/ruff check dagster_project tests
 	$(BIN)/ruff format --check dagster_project tests
+	cd dbt_project && SCORECARD_WAREHOUSE=$(CURDIR)/data/.lint.duckdb ../$(BIN)/sqlfluff lint models
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs

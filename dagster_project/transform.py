@@ -24,6 +24,13 @@ from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
+#: The dbt executable beside this interpreter, so an unactivated virtualenv still finds it.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+
 
 def manifest_is_stale(project: DbtProject) -> bool:
     """True when the manifest is missing or older than any file dbt parses."""
@@ -41,12 +48,10 @@ def manifest_is_stale(project: DbtProject) -> bool:
     return any(p.stat().st_mtime > built for p in sources)
 
 
-# `prepare_if_dev` only acts under `dagster dev`; CLI runs, tests and CI need the manifest too.
+# dagster-dbt's own preparer acts only under `dagster dev` and looks for `dbt` on PATH; CLI
+# runs, tests and CI need the manifest too, so parse whenever the project changed.
 if manifest_is_stale(DBT_PROJECT):
-    DBT_PROJECT.preparer.prepare(DBT_PROJECT)
-
-#: The dbt executable beside this interpreter, so an unactivated virtualenv still finds it.
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+    dbt_resource().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
 
 
 def dbt_layer(dbt_resource_props: Mapping[str, Any]) -> str:
@@ -85,7 +90,3 @@ TRANSLATOR = ScorecardTranslator(settings=DagsterDbtTranslatorSettings(enable_co
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """`dbt build` of the selected models, seeds and tests (tests become asset checks)."""
     yield from dbt.cli(["build"], context=context).stream()
-
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)

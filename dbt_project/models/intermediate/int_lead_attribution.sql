@@ -7,18 +7,28 @@
     A touch is the joined_at of a non-staff membership of a member linked to the client, or any
     engagement event of such a member. Shares per lead add up to 1. -#}
 with leads as (
-    select lead_id, client_id, created_at, source_community_id
+    select
+        lead_id,
+        client_id,
+        created_at,
+        source_community_id
     from {{ ref('stg_leads') }}
 ),
 
 memberships as (
-    select member_id, community_id, client_id, joined_at
+    select
+        member_id,
+        community_id,
+        client_id,
+        joined_at
     from {{ ref('stg_memberships') }}
     where not is_staff
 ),
 
 linked_members as (
-    select distinct member_id, client_id
+    select distinct
+        member_id,
+        client_id
     from memberships
     where client_id is not null
 ),
@@ -61,7 +71,10 @@ event_touches as (
 ),
 
 first_touches as (
-    select lead_id, community_id, min(touched_at) as first_touch_at
+    select
+        lead_id,
+        community_id,
+        min(touched_at) as first_touch_at
     from (
         select * from join_touches
         union all

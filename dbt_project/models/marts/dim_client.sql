@@ -2,7 +2,7 @@
 with ranked as (
     select
         clients.*,
-        row_number() over (partition by client_id order by tier_valid_from desc) as version_rank
+        row_number() over (partition by clients.client_id order by clients.tier_valid_from desc) as version_rank
     from {{ ref('stg_clients') }} as clients
 )
 

@@ -1,7 +1,10 @@
 {#- Communities with their owner; the owner's team and branch are as of today (for scoring,
     the team on each event's date comes from dim_manager). -#}
 with current_managers as (
-    select manager_id, team_id, branch_id
+    select
+        manager_id,
+        team_id,
+        branch_id
     from {{ ref('int_manager_history') }}
     where valid_to is null
 )

@@ -15,7 +15,9 @@ with events as (
 ),
 
 staff_accounts as (
-    select distinct community_id, member_id
+    select distinct
+        community_id,
+        member_id
     from {{ ref('stg_memberships') }}
     where is_staff
 ),
@@ -25,17 +27,20 @@ daily as (
         community_id,
         member_id,
         activity_date,
-        count(*) as event_count,
+        {% for event_type in event_types -%}
+            sum(case when event_type = '{{ event_type }}' then 1 else 0 end) as {{ event_type }}_count,
+        {% endfor -%}
         sum(weight) as weighted_events,
-        {%- for event_type in event_types %}
-        sum(case when event_type = '{{ event_type }}' then 1 else 0 end) as {{ event_type }}_count{{ ',' if not loop.last }}
-        {%- endfor %}
+        count(*) as event_count
     from events
     group by community_id, member_id, activity_date
 )
 
 select
-    {{ dbt.concat(['daily.community_id', "'|'", 'daily.member_id', "'|'", dbt.cast('daily.activity_date', dbt.type_string())]) }} as engagement_day_key,
+    {{ dbt.concat([
+        'daily.community_id', "'|'", 'daily.member_id', "'|'",
+        dbt.cast('daily.activity_date', dbt.type_string())
+    ]) }} as engagement_day_key,
     daily.community_id,
     daily.member_id,
     daily.activity_date,
@@ -43,9 +48,9 @@ select
     staff_accounts.member_id is not null as is_staff,
     cast(daily.event_count as {{ dbt.type_int() }}) as event_count,
     cast(daily.weighted_events as {{ dbt.type_int() }}) as weighted_events,
-    {%- for event_type in event_types %}
-    cast(daily.{{ event_type }}_count as {{ dbt.type_int() }}) as {{ event_type }}_count,
-    {%- endfor %}
+    {% for event_type in event_types -%}
+        cast(daily.{{ event_type }}_count as {{ dbt.type_int() }}) as {{ event_type }}_count,
+    {% endfor -%}
     cast(member_days.event_count as {{ dbt.type_int() }}) as member_day_event_count
 from daily
 left join staff_accounts

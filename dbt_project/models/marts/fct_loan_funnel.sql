@@ -11,7 +11,10 @@ with disbursed as (
 ),
 
 attribution as (
-    select lead_id, count(*) as attributed_communities, sum(share) as attributed_share
+    select
+        lead_id,
+        count(*) as attributed_communities,
+        sum(share) as attributed_share
     from {{ ref('int_lead_attribution') }}
     group by lead_id
 )

@@ -9,7 +9,9 @@ with loans as (
 )
 
 select
-    {{ dbt.concat([dbt.cast('snapshots.snapshot_date', dbt.type_string()), "'|'", 'snapshots.loan_id']) }} as loan_snapshot_key,
+    {{ dbt.concat([
+        dbt.cast('snapshots.snapshot_date', dbt.type_string()), "'|'", 'snapshots.loan_id'
+    ]) }} as loan_snapshot_key,
     snapshots.snapshot_date,
     snapshots.loan_id,
     loans.application_id,
