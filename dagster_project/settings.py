@@ -5,7 +5,7 @@
 ``SCORECARD_PII_KEY``      HMAC key for PII in staging (required to build staging)
 ``SCORECARD_FIRST_MONTH``  first monthly partition, ``YYYY-MM`` (default ``2025-01``)
 
-A ``.env`` file in the working directory is read first (``make`` writes one with a random
+A ``.env`` file in the working directory, then one at the project root, is read first (``make`` writes one with a random
 PII key on a fresh machine); variables already set in the environment win.
 """
 
@@ -41,9 +41,14 @@ class Settings:
         return f"{self.first_month}-01"
 
 
+def _load_dotenv() -> None:
+    for folder in (Path.cwd(), PROJECT_ROOT):
+        load_dotenv(folder / ".env", override=False)
+
+
 def load_settings() -> Settings:
     """Read and validate the settings, and export absolute paths for child processes (dbt)."""
-    load_dotenv(Path.cwd() / ".env", override=False)
+    _load_dotenv()
     landing = Path(os.environ.get("SCORECARD_LANDING_DIR", "data/landing")).expanduser().resolve()
     warehouse = Path(os.environ.get("SCORECARD_WAREHOUSE", "data/warehouse.duckdb"))
     warehouse = warehouse.expanduser().resolve()
@@ -57,7 +62,7 @@ def load_settings() -> Settings:
 
 def pii_key() -> bytes:
     """The HMAC key for PII; staging refuses to run without one rather than hash with none."""
-    load_dotenv(Path.cwd() / ".env", override=False)
+    _load_dotenv()
     key = os.environ.get("SCORECARD_PII_KEY", "")
     if len(key) < 16:
         raise SettingsError(
