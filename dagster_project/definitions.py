@@ -7,13 +7,14 @@ import dagster as dg
 from dagster_project.ingest.assets import FEED_ASSETS
 from dagster_project.resources import LandingZone, Warehouse
 from dagster_project.settings import load_settings
+from dagster_project.template_assets import scorecard_template
 from dagster_project.transform import dbt_models, dbt_resource
 
 SETTINGS = load_settings()
 
 #: Every step runs in one process, one after the other: DuckDB allows a single writer.
 defs = dg.Definitions(
-    assets=[*FEED_ASSETS, dbt_models],
+    assets=[*FEED_ASSETS, scorecard_template, dbt_models],
     resources={
         "warehouse": Warehouse(path=str(SETTINGS.warehouse)),
         "landing": LandingZone(path=str(SETTINGS.landing_dir)),

@@ -371,7 +371,9 @@ class Generator:
                 "event_type": _pick(rng, EVENT_TYPES, n_events),
             }
         )
-        ev = pd.concat([ev, self._bot_days(ms), self._staff_answers(ev)], ignore_index=True)
+        answers = self._staff_answers(ev)
+        answers = answers[answers.occurred_at < end]  # an answer after the window is not delivered yet
+        ev = pd.concat([ev, self._bot_days(ms), answers], ignore_index=True)
         ev = self._attach_content(ev)
         ev = ev.sort_values(["occurred_at", "community_id"], kind="stable").reset_index(drop=True)
         ev["event_id"] = _ids("E", len(ev), 9)

@@ -1,0 +1,57 @@
+{#- Helpers for "the entity of a community" (spec, Definitions). -#}
+
+{#- The history row (alias) holds on the day date_expr: valid_from inclusive, valid_to exclusive. -#}
+{% macro holds_on(alias, date_expr) -%}
+    {{ date_expr }} >= {{ alias }}.valid_from
+    and ({{ alias }}.valid_to is null or {{ date_expr }} < {{ alias }}.valid_to)
+{%- endmacro %}
+
+{#- One row per entity level for each row of relation, which carries manager_id, team_id and
+    branch_id: the pooling of facts that makes team and branch values their own, not averages. -#}
+{% macro fan_out_entities(relation, columns) -%}
+    {%- for level in ['manager', 'team', 'branch'] %}
+    select
+        '{{ level }}' as entity_level,
+        {{ level }}_id as entity_id,
+        {{ columns | join(', ') }}
+    from {{ relation }}
+    where {{ level }}_id is not null
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The local calendar day today (Asia/Shanghai), unless var as_of_date pins it. -#}
+{% macro as_of_date() -%}
+    {%- if var('as_of_date', none) -%}
+        cast('{{ var("as_of_date") }}' as date)
+    {%- else -%}
+        {{ return(adapter.dispatch('local_today', 'community_scorecard')()) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__local_today() -%}
+    current_date
+{%- endmacro %}
+
+{% macro duckdb__local_today() -%}
+    cast(timezone('Asia/Shanghai', now()) as date)
+{%- endmacro %}
+
+{#- Median (mean of the two middle values), spec "Definitions". -#}
+{% macro median(expression) -%}
+    {{ return(adapter.dispatch('median', 'community_scorecard')(expression)) }}
+{%- endmacro %}
+
+{% macro default__median(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__median(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{% macro spark__median(expression) -%}
+    percentile({{ expression }}, 0.5)
+{%- endmacro %}

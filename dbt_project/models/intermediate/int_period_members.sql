@@ -1,0 +1,21 @@
+{#- Members at period end (spec, Definitions): non-staff memberships with joined_at before the
+    next month's first instant and left_at null or at/after it, with the entity of the community
+    on the period's last day. -#}
+select
+    months.period_month,
+    spells.membership_id,
+    spells.community_id,
+    spells.member_id,
+    spells.client_id,
+    spells.is_verified_client,
+    owners.manager_id,
+    owners.team_id,
+    owners.branch_id
+from {{ ref('int_scoring_months') }} as months
+inner join {{ ref('int_membership_spells') }} as spells
+    on
+        not spells.is_staff
+        and spells.joined_at < months.next_month_start
+        and (spells.left_at is null or spells.left_at >= months.next_month_start)
+left join {{ ref('int_community_owner_history') }} as owners
+    on spells.community_id = owners.community_id and {{ holds_on('owners', 'months.period_end_date') }}

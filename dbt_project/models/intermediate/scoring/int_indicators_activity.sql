@@ -1,0 +1,251 @@
+{#- Activity indicators per month and entity: ACT_MONTHLY_ACTIVE_RATE, ACT_STICKINESS,
+    ACT_ENGAGEMENT_PER_MEMBER, ACT_RETENTION_M1, ACT_FIRST_RESPONSE_MIN.
+    Staff events and anti-gaming exclusions are left out everywhere ("activity"); an event
+    belongs to the entity of its community on its local date, a member at period end to the
+    entity on the period's last day.
+    Choices (spec silent): retention counts an event in any of the entity's communities; a
+    "first staff answer after" a question is strictly later than it. -#}
+with months as (
+    select * from {{ ref('int_template_in_force') }}
+),
+
+counted_events as (
+    select *
+    from {{ ref('int_scoring_events') }}
+    where not is_staff_event and not is_excluded
+),
+
+events_by_entity as (
+    {{ fan_out_entities('counted_events', ['period_month', 'member_id', 'activity_date', 'activity_weight']) }}
+),
+
+members_at_end as (
+    select distinct fanned.period_month, fanned.entity_level, fanned.entity_id, fanned.member_id
+    from ({{ fan_out_entities(ref('int_period_members'), ['period_month', 'member_id']) }}) as fanned
+    inner join months on fanned.period_month = months.period_month
+),
+
+active_members as (
+    select distinct period_month, entity_level, entity_id, member_id
+    from events_by_entity
+),
+
+monthly_active as (
+    select
+        members_at_end.period_month,
+        members_at_end.entity_level,
+        members_at_end.entity_id,
+        count(*) as members,
+        count(active_members.member_id) as active
+    from members_at_end
+    left join active_members
+        on
+            members_at_end.period_month = active_members.period_month
+            and members_at_end.entity_level = active_members.entity_level
+            and members_at_end.entity_id = active_members.entity_id
+            and members_at_end.member_id = active_members.member_id
+    group by members_at_end.period_month, members_at_end.entity_level, members_at_end.entity_id
+),
+
+daily_active as (
+    select period_month, entity_level, entity_id, activity_date, count(distinct member_id) as dau
+    from events_by_entity
+    group by period_month, entity_level, entity_id, activity_date
+),
+
+stickiness as (
+    select
+        daily.period_month,
+        daily.entity_level,
+        daily.entity_id,
+        sum(daily.dau) * 1.0 / max(months.elapsed_days) as mean_dau,
+        max(mau.mau) as mau
+    from daily_active as daily
+    inner join months on daily.period_month = months.period_month
+    inner join (
+        select period_month, entity_level, entity_id, count(*) as mau
+        from active_members
+        group by period_month, entity_level, entity_id
+    ) as mau
+        on
+            daily.period_month = mau.period_month
+            and daily.entity_level = mau.entity_level
+            and daily.entity_id = mau.entity_id
+    group by daily.period_month, daily.entity_level, daily.entity_id
+),
+
+weighted as (
+    select period_month, entity_level, entity_id, sum(activity_weight) as weighted_events
+    from events_by_entity
+    group by period_month, entity_level, entity_id
+),
+
+engagement as (
+    select
+        monthly_active.period_month,
+        monthly_active.entity_level,
+        monthly_active.entity_id,
+        coalesce(weighted.weighted_events, 0) as weighted_events,
+        monthly_active.members
+    from monthly_active
+    left join weighted
+        on
+            monthly_active.period_month = weighted.period_month
+            and monthly_active.entity_level = weighted.entity_level
+            and monthly_active.entity_id = weighted.entity_id
+),
+
+joined_last_month as (
+    select
+        months.period_month,
+        spells.member_id,
+        owners.manager_id,
+        owners.team_id,
+        owners.branch_id
+    from months
+    inner join {{ ref('int_membership_spells') }} as spells
+        on
+            not spells.is_staff
+            and spells.joined_at >= {{ dbt.dateadd('month', -1, 'months.period_month') }}
+            and spells.joined_at < months.period_month
+    left join {{ ref('int_community_owner_history') }} as owners
+        on spells.community_id = owners.community_id and {{ holds_on('owners', 'cast(spells.joined_at as date)') }}
+),
+
+cohort as (
+    select distinct fanned.period_month, fanned.entity_level, fanned.entity_id, fanned.member_id
+    from ({{ fan_out_entities('joined_last_month', ['period_month', 'member_id']) }}) as fanned
+),
+
+retention as (
+    select
+        cohort.period_month,
+        cohort.entity_level,
+        cohort.entity_id,
+        count(*) as cohort_members,
+        count(active_members.member_id) as retained
+    from cohort
+    left join active_members
+        on
+            cohort.period_month = active_members.period_month
+            and cohort.entity_level = active_members.entity_level
+            and cohort.entity_id = active_members.entity_id
+            and cohort.member_id = active_members.member_id
+    group by cohort.period_month, cohort.entity_level, cohort.entity_id
+),
+
+questions as (
+    select *
+    from counted_events
+    where event_type = 'question'
+),
+
+staff_answers as (
+    select community_id, occurred_at
+    from {{ ref('int_engagement_events_attributed') }} as answers
+    where
+        event_type = 'answer'
+        and is_staff_event
+        and not exists (
+            select 1
+            from {{ ref('int_member_day_activity') }} as member_days
+            inner join {{ ref('int_template_in_force') }} as answer_months
+                on answer_months.period_month = answers.period_month
+            where
+                member_days.member_id = answers.member_id
+                and member_days.activity_date = answers.activity_date
+                and member_days.event_count > answer_months.anti_gaming_daily_event_limit
+        )
+),
+
+first_answers as (
+    select
+        questions.event_id,
+        questions.period_month,
+        questions.manager_id,
+        questions.team_id,
+        questions.branch_id,
+        questions.occurred_at,
+        min(staff_answers.occurred_at) as first_answer_at
+    from questions
+    left join staff_answers
+        on questions.community_id = staff_answers.community_id and staff_answers.occurred_at > questions.occurred_at
+    group by
+        questions.event_id, questions.period_month, questions.manager_id, questions.team_id,
+        questions.branch_id, questions.occurred_at
+),
+
+response_minutes as (
+    select
+        first_answers.*,
+        case
+            when first_answers.first_answer_at is null then months.first_response_cap_minutes
+            else least(
+                months.first_response_cap_minutes,
+                {{ dbt.datediff('first_answers.occurred_at', 'first_answers.first_answer_at', 'second') }} / 60.0
+            )
+        end as minutes
+    from first_answers
+    inner join months on first_answers.period_month = months.period_month
+),
+
+first_response as (
+    select
+        period_month,
+        entity_level,
+        entity_id,
+        {{ median('minutes') }} as median_minutes,
+        count(*) as questions
+    from ({{ fan_out_entities('response_minutes', ['period_month', 'minutes']) }}) as fanned
+    group by period_month, entity_level, entity_id
+)
+
+select
+    period_month,
+    entity_level,
+    entity_id,
+    'ACT_MONTHLY_ACTIVE_RATE' as indicator_code,
+    cast(active as double) as numerator,
+    cast(members as double) as denominator,
+    cast(active as double) / members as value
+from monthly_active
+union all
+select
+    period_month,
+    entity_level,
+    entity_id,
+    'ACT_STICKINESS',
+    cast(mean_dau as double),
+    cast(mau as double),
+    mean_dau / mau
+from stickiness
+union all
+select
+    period_month,
+    entity_level,
+    entity_id,
+    'ACT_ENGAGEMENT_PER_MEMBER',
+    cast(weighted_events as double),
+    cast(members as double),
+    cast(weighted_events as double) / members
+from engagement
+union all
+select
+    period_month,
+    entity_level,
+    entity_id,
+    'ACT_RETENTION_M1',
+    cast(retained as double),
+    cast(cohort_members as double),
+    cast(retained as double) / cohort_members
+from retention
+union all
+select
+    period_month,
+    entity_level,
+    entity_id,
+    'ACT_FIRST_RESPONSE_MIN',
+    cast(median_minutes as double),
+    cast(questions as double),
+    cast(median_minutes as double)
+from first_response

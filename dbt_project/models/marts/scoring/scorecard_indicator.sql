@@ -1,0 +1,242 @@
+{#- Every indicator of every scored entity and month (spec, "Scoring methods" and "Missing data"),
+    under the template version in force: value with numerator and denominator, target (entity
+    override, else the level's default), attainment, fraction by the indicator's method, weight,
+    effective weight after n/a re-weighting, points and bonus points.
+    Choices (spec silent): points use the effective weight and a fraction capped at 1, so a
+    dimension never earns more than its weight; what a bonus-eligible indicator (method param
+    bonus = 1; v1: CONV_DISBURSED_AMOUNT) earns above 100 % up to its cap is bonus_points.
+    Attainment is value / target, or target / value for lower-is-better indicators. -#}
+with entities as (
+    select * from {{ ref('int_scorecard_entities') }}
+),
+
+indicator_values as (
+    select * from {{ ref('int_indicators_acquisition') }}
+    union all
+    select * from {{ ref('int_indicators_activity') }}
+    union all
+    select * from {{ ref('int_indicators_conversion') }}
+    union all
+    select * from {{ ref('int_indicators_risk') }}
+    union all
+    select * from {{ ref('int_indicators_brand_data') }}
+),
+
+params as (
+    select
+        template_version,
+        indicator_code,
+        max(case when param = 'cap' then value end) as cap,
+        max(case when param = 'threshold' then value end) as threshold_value,
+        max(case when param = 'red_line' then value end) as red_line,
+        max(case when param = 'bonus' then value end) as bonus_eligible
+    from {{ source('template', 'template_method_params') }}
+    group by template_version, indicator_code
+),
+
+targets as (
+    select * from {{ source('template', 'template_targets') }}
+),
+
+base as (
+    select
+        entities.period_month,
+        entities.entity_level,
+        entities.entity_id,
+        entities.template_version,
+        entities.home_branch_id,
+        indicators.indicator_code,
+        indicators.dimension,
+        indicators.name_zh,
+        indicators.name_en,
+        indicators.direction,
+        indicators.method,
+        indicators.weight,
+        catalog.value_kind,
+        params.cap,
+        params.threshold_value,
+        params.red_line,
+        coalesce(params.bonus_eligible, 0) = 1 as is_bonus_eligible,
+        coalesce(overrides.target, defaults.target) as target,
+        case when catalog.value_kind = 'count' then coalesce(indicator_values.numerator, 0) else indicator_values.numerator end
+            as numerator,
+        indicator_values.denominator,
+        case when catalog.value_kind = 'count' then coalesce(indicator_values.value, 0) else indicator_values.value end
+            as value
+    from entities
+    inner join {{ source('template', 'template_indicators') }} as indicators
+        on entities.template_version = indicators.template_version and entities.role = indicators.role
+    inner join {{ ref('indicator_catalog') }} as catalog on indicators.indicator_code = catalog.indicator_code
+    left join params
+        on indicators.template_version = params.template_version and indicators.indicator_code = params.indicator_code
+    left join targets as defaults
+        on
+            indicators.template_version = defaults.template_version
+            and indicators.indicator_code = defaults.indicator_code
+            and entities.entity_level = defaults.entity_level
+            and defaults.entity_id = '*'
+    left join targets as overrides
+        on
+            indicators.template_version = overrides.template_version
+            and indicators.indicator_code = overrides.indicator_code
+            and entities.entity_level = overrides.entity_level
+            and entities.entity_id = overrides.entity_id
+    left join indicator_values
+        on
+            entities.period_month = indicator_values.period_month
+            and entities.entity_level = indicator_values.entity_level
+            and entities.entity_id = indicator_values.entity_id
+            and indicators.indicator_code = indicator_values.indicator_code
+),
+
+with_status as (
+    select
+        base.*,
+        case
+            when base.value_kind = 'count' then 'ok'
+            when coalesce(base.denominator, 0) = 0 or base.value is null then 'n/a'
+            else 'ok'
+        end as status
+    from base
+),
+
+band_fractions as (
+    select
+        with_status.period_month,
+        with_status.entity_level,
+        with_status.entity_id,
+        with_status.indicator_code,
+        case
+            when with_status.method = 'banded'
+                then {{ banded('with_status.value', 'bands.threshold', 'bands.fraction') }}
+            else {{ inverse_banded('with_status.value', 'bands.threshold', 'bands.fraction') }}
+        end as band_fraction
+    from with_status
+    inner join {{ source('template', 'template_bands') }} as bands
+        on with_status.template_version = bands.template_version and with_status.indicator_code = bands.indicator_code
+    where with_status.method in ('banded', 'inverse_banded') and with_status.status = 'ok'
+    group by
+        with_status.period_month, with_status.entity_level, with_status.entity_id, with_status.indicator_code,
+        with_status.method, with_status.value
+),
+
+peer_groups as (
+    select * from {{ ref('int_scorecard_peer_groups') }}
+),
+
+fractions as (
+    select
+        with_status.*,
+        peer_groups.peer_group,
+        case
+            when with_status.status = 'n/a' then null
+            when with_status.method = 'ratio_to_target'
+                then {{ ratio_to_target('with_status.value', 'with_status.target', 'with_status.cap') }}
+            when with_status.method = 'inverse_ratio'
+                then {{ inverse_ratio('with_status.value', 'with_status.target', 'with_status.cap') }}
+            when with_status.method in ('banded', 'inverse_banded') then band_fractions.band_fraction
+            when with_status.method = 'threshold'
+                then {{ threshold('with_status.value', 'with_status.threshold_value', 'with_status.direction') }}
+            when with_status.method = 'log_capped' then {{ log_capped('with_status.value', 'with_status.target') }}
+        end as method_fraction,
+        case when with_status.status = 'ok' and with_status.method = 'percentile' then
+            {{ percentile(
+                'with_status.value', 'with_status.direction',
+                'with_status.period_month, with_status.entity_level, with_status.indicator_code, peer_groups.peer_group, with_status.status'
+            ) }}
+        end as percentile_fraction
+    from with_status
+    left join band_fractions
+        on
+            with_status.period_month = band_fractions.period_month
+            and with_status.entity_level = band_fractions.entity_level
+            and with_status.entity_id = band_fractions.entity_id
+            and with_status.indicator_code = band_fractions.indicator_code
+    left join peer_groups
+        on
+            with_status.period_month = peer_groups.period_month
+            and with_status.entity_level = peer_groups.entity_level
+            and with_status.entity_id = peer_groups.entity_id
+),
+
+dimension_weights as (
+    select
+        period_month,
+        entity_level,
+        entity_id,
+        dimension,
+        sum(weight) as dimension_weight,
+        sum(case when status = 'ok' then weight else 0 end) as applicable_weight
+    from fractions
+    group by period_month, entity_level, entity_id, dimension
+),
+
+entity_weights as (
+    select
+        period_month,
+        entity_level,
+        entity_id,
+        sum(dimension_weight) as total_weight,
+        sum(case when applicable_weight > 0 then dimension_weight else 0 end) as applicable_dimension_weight
+    from dimension_weights
+    group by period_month, entity_level, entity_id
+),
+
+weighted as (
+    select
+        fractions.*,
+        coalesce(fractions.method_fraction, fractions.percentile_fraction) as fraction,
+        case
+            when fractions.status = 'ok' and entity_weights.applicable_dimension_weight > 0
+                then fractions.weight
+                * (dimension_weights.dimension_weight / dimension_weights.applicable_weight)
+                * (entity_weights.total_weight / entity_weights.applicable_dimension_weight)
+            else 0
+        end as effective_weight
+    from fractions
+    inner join dimension_weights
+        on
+            fractions.period_month = dimension_weights.period_month
+            and fractions.entity_level = dimension_weights.entity_level
+            and fractions.entity_id = dimension_weights.entity_id
+            and fractions.dimension = dimension_weights.dimension
+    inner join entity_weights
+        on
+            fractions.period_month = entity_weights.period_month
+            and fractions.entity_level = entity_weights.entity_level
+            and fractions.entity_id = entity_weights.entity_id
+)
+
+select
+    period_month,
+    entity_level,
+    entity_id,
+    template_version,
+    indicator_code,
+    dimension,
+    name_zh,
+    name_en,
+    direction,
+    method,
+    cast(value as double) as value,
+    cast(target as double) as target,
+    cast(case
+        when status = 'n/a' then null
+        when direction = 'lower' then case when value = 0 then null else target / value end
+        else value / target
+    end as double) as attainment,
+    cast(fraction as double) as fraction,
+    cast(weight as double) as weight,
+    cast(effective_weight as double) as effective_weight,
+    cast(effective_weight * least(coalesce(fraction, 0), 1) as double) as points,
+    cast(
+        case when is_bonus_eligible then effective_weight * greatest(coalesce(fraction, 0) - 1, 0) else 0 end
+        as double
+    ) as bonus_points,
+    status,
+    cast(numerator as double) as numerator,
+    cast(denominator as double) as denominator,
+    cast(red_line as double) as red_line,
+    coalesce(status = 'ok' and red_line is not null and value > red_line, false) as breaches_red_line,
+    peer_group
+from weighted
