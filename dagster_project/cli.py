@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,10 +16,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(
-    help="Community-operations scorecard pipeline (社群运营考核).", no_args_is_help=True
-)
-console = Console()
+app = typer.Typer(help="Community-operations scorecard pipeline (社群运营考核).", no_args_is_help=True)
+#: Wide when not a terminal (CI logs, pipes), so scorecard tables stay readable.
+console = Console() if sys.stdout.isatty() else Console(width=200)
 
 MONTH_RANGE = re.compile(r"^(\d{4}-\d{2})(?::(\d{4}-\d{2}))?$")
 
@@ -37,9 +37,7 @@ def parse_month_range(text: str) -> tuple[str, str]:
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Landing zone folder to write.")] = Path("data/landing"),
-    scale: Annotated[
-        float, typer.Option(help="Size factor; 1 ≈ a million events in 6 months.")
-    ] = 1.0,
+    scale: Annotated[float, typer.Option(help="Size factor; 1 ≈ a million events in 6 months.")] = 1.0,
     start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = "2025-01",
     months: Annotated[int, typer.Option(help="Number of months.")] = 6,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 7,
@@ -93,17 +91,76 @@ def run(
     from dagster_project.pipeline import materialize_all
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
-    console.print(
-        f"materializing {first} … {last} from {settings.landing_dir} into {settings.warehouse}"
-    )
+    console.print(f"materializing {first} … {last} from {settings.landing_dir} into {settings.warehouse}")
     result = materialize_all(settings.landing_dir, settings.warehouse, first, last, instance)
     if not result.success:
         for event in result.get_step_failure_events():
-            console.print(
-                f"[red]{event.step_key} failed:[/red] {event.event_specific_data.error.message}"
-            )
+            console.print(f"[red]{event.step_key} failed:[/red] {event.event_specific_data.error.message}")
         raise typer.Exit(1)
     _print_summary(settings.warehouse)
+    from dagster_project.reports import print_branch_extremes
+
+    print_branch_extremes(console, settings.warehouse)
+
+
+@app.command()
+def explain(
+    month: Annotated[str, typer.Option(help="Month, YYYY-MM.")],
+    entity: Annotated[str, typer.Option(help="LEVEL:ID, e.g. manager:M0001, team:T0001, branch:BR001.")],
+    warehouse: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
+    ] = None,
+) -> None:
+    """Print an entity's scorecard: every indicator, dimension totals, penalties, veto, grade, rank."""
+    from dagster_project.reports import ReportError, parse_entity, print_explanation
+    from dagster_project.reports import explain as explain_entity
+
+    if warehouse:
+        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
+    from dagster_project.settings import load_settings
+
+    parse_month_range(month)
+    try:
+        level, entity_id = parse_entity(entity)
+        print_explanation(console, explain_entity(load_settings().warehouse, month, level, entity_id))
+    except ReportError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def whatif(
+    month: Annotated[str, typer.Option(help="Month to score, YYYY-MM.")],
+    template: Annotated[str, typer.Option(help="Candidate template version (a folder in seeds/templates).")],
+    warehouse: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
+    ] = None,
+) -> None:
+    """Score a month under a candidate template version, beside the version in force; publish nothing."""
+    if warehouse:
+        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
+    import duckdb
+
+    from dagster_project.reports import ReportError, print_whatif, run_whatif_models, store_whatif_comparison
+    from dagster_project.settings import load_settings
+    from dagster_project.template import TemplateError, load_templates, write_templates
+
+    settings = load_settings()
+    parse_month_range(month)
+    try:
+        versions = load_templates()
+        if template not in versions:
+            raise ReportError(
+                f"no template version {template!r} in seeds/templates (have {', '.join(versions)})"
+            )
+        with duckdb.connect(str(settings.warehouse)) as con:
+            write_templates(con, versions)
+        run_whatif_models(month, template)
+        rows = store_whatif_comparison(settings.warehouse, month, template)
+    except (TemplateError, ReportError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    print_whatif(console, month, template, rows)
 
 
 @app.command()

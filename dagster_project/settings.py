@@ -4,6 +4,7 @@
 ``SCORECARD_WAREHOUSE``    DuckDB file (default ``data/warehouse.duckdb``)
 ``SCORECARD_PII_KEY``      HMAC key for PII in staging (required to build staging)
 ``SCORECARD_FIRST_MONTH``  first monthly partition, ``YYYY-MM`` (default ``2025-01``)
+``SCORECARD_TEMPLATES_DIR`` scorecard template versions (default ``seeds/templates``)
 
 A ``.env`` file in the working directory, then one at the project root, is read first
 (``make`` writes one with a random PII key on a fresh machine); variables already set in the

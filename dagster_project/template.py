@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ import duckdb
 
 from dagster_project.settings import SEEDS_DIR
 
-TEMPLATES_DIR = SEEDS_DIR / "templates"
+#: Where template versions live; SCORECARD_TEMPLATES_DIR points elsewhere (tests, what-if drafts).
+TEMPLATES_DIR = Path(os.environ.get("SCORECARD_TEMPLATES_DIR", SEEDS_DIR / "templates"))
 METHODS = {
     "ratio_to_target": {"cap"},
     "inverse_ratio": {"cap"},
@@ -36,8 +38,13 @@ METHODS = {
 OPTIONAL_PARAMS = {"red_line", "bonus"}
 DIMENSIONS = ("acquisition", "activity", "conversion", "risk", "brand", "data")
 ENTITY_LEVELS = ("manager", "team", "branch")
-ROLES = ("community_operator", "content_planner", "customer_service", "data_analyst",
-         "relationship_manager")
+ROLES = (
+    "community_operator",
+    "content_planner",
+    "customer_service",
+    "data_analyst",
+    "relationship_manager",
+)
 SEVERITIES = ("minor", "major", "critical")
 REQUIRED_PARAMETERS = {
     "anti_gaming_daily_event_limit": "number",
@@ -68,26 +75,68 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("template", (Field("template_version"), Field("effective_from", "month"),
-                         Field("status", choices=("active", "candidate")),
-                         Field("description", required=False))),
-    Section("indicators", (Field("role", choices=ROLES), Field("indicator_code"),
-                           Field("dimension", choices=DIMENSIONS), Field("name_zh"), Field("name_en"),
-                           Field("direction", choices=("higher", "lower")),
-                           Field("method", choices=tuple(METHODS)), Field("weight", "number"))),
+    Section(
+        "template",
+        (
+            Field("template_version"),
+            Field("effective_from", "month"),
+            Field("status", choices=("active", "candidate")),
+            Field("description", required=False),
+        ),
+    ),
+    Section(
+        "indicators",
+        (
+            Field("role", choices=ROLES),
+            Field("indicator_code"),
+            Field("dimension", choices=DIMENSIONS),
+            Field("name_zh"),
+            Field("name_en"),
+            Field("direction", choices=("higher", "lower")),
+            Field("method", choices=tuple(METHODS)),
+            Field("weight", "number"),
+        ),
+    ),
     Section("method_params", (Field("indicator_code"), Field("param"), Field("value", "number"))),
-    Section("bands", (Field("indicator_code"), Field("threshold", "number"), Field("fraction", "number"))),
-    Section("targets", (Field("indicator_code"), Field("entity_level", choices=ENTITY_LEVELS),
-                        Field("entity_id"), Field("target", "number"))),
-    Section("grades", (Field("grade"), Field("min_score", "number"), Field("incentive_multiplier", "number"))),
-    Section("penalties", (Field("severity", choices=SEVERITIES), Field("manager_points", "number"),
-                          Field("team_points", "number"), Field("branch_points", "number"),
-                          Field("vetoes_manager", "bool"), Field("vetoes_team", "bool"),
-                          Field("vetoes_branch", "bool"))),
-    Section("peer_groups", (Field("entity_level", choices=ENTITY_LEVELS),
-                            Field("grouping", choices=("branch", "size_band")),
-                            Field("band_code", required=False), Field("min_members", "number", required=False),
-                            Field("max_members", "number", required=False))),
+    Section(
+        "bands",
+        (Field("indicator_code"), Field("threshold", "number"), Field("fraction", "number")),
+    ),
+    Section(
+        "targets",
+        (
+            Field("indicator_code"),
+            Field("entity_level", choices=ENTITY_LEVELS),
+            Field("entity_id"),
+            Field("target", "number"),
+        ),
+    ),
+    Section(
+        "grades",
+        (Field("grade"), Field("min_score", "number"), Field("incentive_multiplier", "number")),
+    ),
+    Section(
+        "penalties",
+        (
+            Field("severity", choices=SEVERITIES),
+            Field("manager_points", "number"),
+            Field("team_points", "number"),
+            Field("branch_points", "number"),
+            Field("vetoes_manager", "bool"),
+            Field("vetoes_team", "bool"),
+            Field("vetoes_branch", "bool"),
+        ),
+    ),
+    Section(
+        "peer_groups",
+        (
+            Field("entity_level", choices=ENTITY_LEVELS),
+            Field("grouping", choices=("branch", "size_band")),
+            Field("band_code", required=False),
+            Field("min_members", "number", required=False),
+            Field("max_members", "number", required=False),
+        ),
+    ),
     Section("parameters", (Field("parameter"), Field("value"))),
 )
 SQL_TYPES = {"text": "VARCHAR", "number": "DOUBLE", "bool": "BOOLEAN", "month": "DATE"}
@@ -110,8 +159,9 @@ class Problems:
     messages: list[str] = field(default_factory=list)
 
     def add(self, path: Path, row: int | None, fld: str | None, message: str) -> None:
-        where = _display(path) + (f", row {row}" if row is not None else "") + (
-            f", field {fld}" if fld else "")
+        where = (
+            _display(path) + (f", row {row}" if row is not None else "") + (f", field {fld}" if fld else "")
+        )
         self.messages.append(f"{where}: {message}")
 
 
@@ -188,8 +238,12 @@ def _read_section(folder: Path, section: Section, problems: Problems) -> list[Ro
                         values[fld.name] = None
                         continue
                     if fld.choices and text not in fld.choices:
-                        problems.add(path, number, fld.name,
-                                     f"{text!r} is not one of {', '.join(fld.choices)}")
+                        problems.add(
+                            path,
+                            number,
+                            fld.name,
+                            f"{text!r} is not one of {', '.join(fld.choices)}",
+                        )
                     try:
                         values[fld.name] = _parse(text, fld)
                     except ValueError as exc:
@@ -206,21 +260,39 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     s = tv.sections
     head = s["template"]
     if len(head) != 1:
-        problems.add(TEMPLATES_DIR / tv.version / "template.csv", None, None,
-                     f"must hold exactly one row, holds {len(head)}")
+        problems.add(
+            TEMPLATES_DIR / tv.version / "template.csv",
+            None,
+            None,
+            f"must hold exactly one row, holds {len(head)}",
+        )
         return
     if head[0]["template_version"] != tv.version:
-        problems.add(head[0].path, head[0].number, "template_version",
-                     f"{head[0]['template_version']!r} does not match the folder name {tv.version!r}")
+        problems.add(
+            head[0].path,
+            head[0].number,
+            "template_version",
+            f"{head[0]['template_version']!r} does not match the folder name {tv.version!r}",
+        )
 
     indicators = {}
     weights: dict[str, float] = defaultdict(float)
     for row in s["indicators"]:
         code = row["indicator_code"]
         if known_indicators is not None and code not in known_indicators:
-            problems.add(row.path, row.number, "indicator_code", f"{code!r} is not an indicator the models compute")
+            problems.add(
+                row.path,
+                row.number,
+                "indicator_code",
+                f"{code!r} is not an indicator the models compute",
+            )
         if (row["role"], code) in indicators:
-            problems.add(row.path, row.number, "indicator_code", f"{code!r} appears twice for role {row['role']}")
+            problems.add(
+                row.path,
+                row.number,
+                "indicator_code",
+                f"{code!r} appears twice for role {row['role']}",
+            )
         indicators[(row["role"], code)] = row
         if isinstance(row["weight"], float):
             if row["weight"] < 0:
@@ -229,8 +301,12 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     for role, total in weights.items():
         if abs(total - 100) > 1e-9:
             last = [r for r in s["indicators"] if r["role"] == role][-1]
-            problems.add(last.path, last.number, "weight",
-                         f"weights of role {role} add up to {total:g}, not 100")
+            problems.add(
+                last.path,
+                last.number,
+                "weight",
+                f"weights of role {role} add up to {total:g}, not 100",
+            )
     codes = {code for _, code in indicators}
     methods = {code: row["method"] for (_, code), row in indicators.items()}
 
@@ -238,12 +314,22 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     for row in s["method_params"]:
         code, param = row["indicator_code"], row["param"]
         if code not in codes:
-            problems.add(row.path, row.number, "indicator_code", f"{code!r} is not an indicator of this version")
+            problems.add(
+                row.path,
+                row.number,
+                "indicator_code",
+                f"{code!r} is not an indicator of this version",
+            )
             continue
         allowed = METHODS.get(str(methods[code]), set()) | OPTIONAL_PARAMS
         if param not in allowed:
-            problems.add(row.path, row.number, "param",
-                         f"{param!r} is not a parameter of method {methods[code]} (allowed: {', '.join(sorted(allowed))})")
+            problems.add(
+                row.path,
+                row.number,
+                "param",
+                f"{param!r} is not a parameter of method {methods[code]} "
+                f"(allowed: {', '.join(sorted(allowed))})",
+            )
         params[str(code)][str(param)] = row["value"]  # type: ignore[assignment]
         if param == "cap" and isinstance(row["value"], float) and row["value"] <= 0:
             problems.add(row.path, row.number, "value", "a cap must be positive")
@@ -251,7 +337,12 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     bands: dict[str, list[Row]] = defaultdict(list)
     for row in s["bands"]:
         if row["indicator_code"] not in codes:
-            problems.add(row.path, row.number, "indicator_code", f"{row['indicator_code']!r} is not an indicator of this version")
+            problems.add(
+                row.path,
+                row.number,
+                "indicator_code",
+                f"{row['indicator_code']!r} is not an indicator of this version",
+            )
             continue
         bands[str(row["indicator_code"])].append(row)
         if isinstance(row["fraction"], float) and not 0 <= row["fraction"] <= 1:
@@ -260,35 +351,63 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     for (_role, code), row in indicators.items():
         method = str(row["method"])
         for needed in sorted(METHODS.get(method, set()) - set(params[str(code)])):
-            problems.add(row.path, row.number, "method",
-                         f"method {method} of {code} needs parameter {needed!r} in method_params.csv")
+            problems.add(
+                row.path,
+                row.number,
+                "method",
+                f"method {method} of {code} needs parameter {needed!r} in method_params.csv",
+            )
         if method in ("banded", "inverse_banded"):
             rows = bands.get(str(code), [])
             if not rows:
-                problems.add(row.path, row.number, "method", f"method {method} of {code} needs rows in bands.csv")
+                problems.add(
+                    row.path,
+                    row.number,
+                    "method",
+                    f"method {method} of {code} needs rows in bands.csv",
+                )
             _check_band_order(method, rows, problems)
 
     targets = {(r["indicator_code"], r["entity_level"], r["entity_id"]): r for r in s["targets"]}
     for row in s["targets"]:
         if row["indicator_code"] not in codes:
-            problems.add(row.path, row.number, "indicator_code", f"{row['indicator_code']!r} is not an indicator of this version")
+            problems.add(
+                row.path,
+                row.number,
+                "indicator_code",
+                f"{row['indicator_code']!r} is not an indicator of this version",
+            )
         if isinstance(row["target"], float) and row["target"] <= 0:
             problems.add(row.path, row.number, "target", "must be positive")
     target_file = TEMPLATES_DIR / tv.version / "targets.csv"
     for code in sorted(codes):
         for level in ENTITY_LEVELS:
             if (code, level, "*") not in targets:
-                problems.add(target_file, None, "target", f"{code} has no default target (entity_id *) for level {level}")
+                problems.add(
+                    target_file,
+                    None,
+                    "target",
+                    f"{code} has no default target (entity_id *) for level {level}",
+                )
 
     grades = s["grades"]
     scores = [g["min_score"] for g in grades]
     if scores != sorted(scores, reverse=True) or len(set(scores)) != len(scores):
-        problems.add(TEMPLATES_DIR / tv.version / "grades.csv", None, "min_score",
-                     "grade bands must be listed from the highest min_score down, without repeats")
+        problems.add(
+            TEMPLATES_DIR / tv.version / "grades.csv",
+            None,
+            "min_score",
+            "grade bands must be listed from the highest min_score down, without repeats",
+        )
     if grades and grades[-1]["min_score"] != 0:
         problems.add(grades[-1].path, grades[-1].number, "min_score", "the lowest grade must start at 0")
     if not any(g["grade"] == "D" for g in grades):
-        problems.add(TEMPLATES_DIR / tv.version / "grades.csv", None, "grade", "grade D (used under veto) is missing")
+        problems.add(
+            TEMPLATES_DIR / tv.version / "grades.csv",
+            None,
+            "grade",
+            "grade D (used under veto) is missing",
+        )
 
     severities = {r["severity"] for r in s["penalties"]}
     for missing in sorted(set(SEVERITIES) - severities):
@@ -301,18 +420,33 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
             problems.add(row.path, row.number, "band_code", "a size band needs band_code and min_members")
     for level in ENTITY_LEVELS:
         if level not in levels:
-            problems.add(TEMPLATES_DIR / tv.version / "peer_groups.csv", None, "entity_level", f"no peer grouping for {level}")
+            problems.add(
+                TEMPLATES_DIR / tv.version / "peer_groups.csv",
+                None,
+                "entity_level",
+                f"no peer grouping for {level}",
+            )
     _check_size_bands(levels.get("branch", []), problems)
 
     given = {r["parameter"]: r for r in s["parameters"]}
     for name, kind in REQUIRED_PARAMETERS.items():
         if name not in given:
-            problems.add(TEMPLATES_DIR / tv.version / "parameters.csv", None, "parameter", f"{name} is missing")
+            problems.add(
+                TEMPLATES_DIR / tv.version / "parameters.csv",
+                None,
+                "parameter",
+                f"{name} is missing",
+            )
             continue
         value = str(given[name]["value"])
         ok = value in SEVERITIES if kind == "severity" else _is_number(value)
         if not ok:
-            problems.add(given[name].path, given[name].number, "value", f"{name} must be a {kind}, got {value!r}")
+            problems.add(
+                given[name].path,
+                given[name].number,
+                "value",
+                f"{name} must be a {kind}, got {value!r}",
+            )
 
 
 def _is_number(text: str) -> bool:
@@ -325,15 +459,24 @@ def _is_number(text: str) -> bool:
 def _check_band_order(method: str, rows: list[Row], problems: Problems) -> None:
     thresholds = [r["threshold"] for r in rows]
     if thresholds != sorted(thresholds) or len(set(thresholds)) != len(thresholds):
-        problems.add(rows[0].path, rows[0].number, "threshold",
-                     f"bands of {rows[0]['indicator_code']} must be listed by increasing threshold, without repeats")
+        problems.add(
+            rows[0].path,
+            rows[0].number,
+            "threshold",
+            f"bands of {rows[0]['indicator_code']} must be listed by increasing threshold, without repeats",
+        )
         return
     fractions = [r["fraction"] for r in rows]
     expected = sorted(fractions) if method == "banded" else sorted(fractions, reverse=True)
     if fractions != expected:
-        problems.add(rows[0].path, rows[0].number, "fraction",
-                     f"fractions of {method} {rows[0]['indicator_code']} must "
-                     + ("rise" if method == "banded" else "fall") + " with the threshold")
+        problems.add(
+            rows[0].path,
+            rows[0].number,
+            "fraction",
+            f"fractions of {method} {rows[0]['indicator_code']} must "
+            + ("rise" if method == "banded" else "fall")
+            + " with the threshold",
+        )
 
 
 def _check_size_bands(rows: list[Row], problems: Problems) -> None:
@@ -341,8 +484,12 @@ def _check_size_bands(rows: list[Row], problems: Problems) -> None:
     bands.sort(key=lambda r: r["min_members"])
     for before, after in zip(bands, bands[1:], strict=False):
         if before["max_members"] is None or before["max_members"] + 1 != after["min_members"]:
-            problems.add(after.path, after.number, "min_members",
-                         "size bands must be ordered and adjacent (min_members = previous max_members + 1)")
+            problems.add(
+                after.path,
+                after.number,
+                "min_members",
+                "size bands must be ordered and adjacent (min_members = previous max_members + 1)",
+            )
 
 
 def indicator_catalog() -> set[str]:
@@ -371,8 +518,12 @@ def load_templates(templates_dir: Path = TEMPLATES_DIR) -> dict[str, TemplateVer
         months[tv.effective_from].append(tv.version)
     for month, names in months.items():
         if len(names) > 1:
-            problems.add(templates_dir, None, "effective_from",
-                         f"active versions {', '.join(names)} take effect in the same month {month[:7]}")
+            problems.add(
+                templates_dir,
+                None,
+                "effective_from",
+                f"active versions {', '.join(names)} take effect in the same month {month[:7]}",
+            )
     if not active and folders:
         problems.add(templates_dir, None, "status", "no active template version")
     if problems.messages:

@@ -38,8 +38,7 @@ def scorecard_template(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with warehouse.connect() as con:
         counts = write_templates(con, versions)
     summary = "\n".join(
-        f"- {tv.version}: effective from {tv.effective_from[:7]}, {tv.status}"
-        for tv in versions.values()
+        f"- {tv.version}: effective from {tv.effective_from[:7]}, {tv.status}" for tv in versions.values()
     )
     context.log.info(f"template versions:\n{summary}")
     for section in SECTIONS:

@@ -69,7 +69,10 @@ class ScorecardTranslator(DagsterDbtTranslator):
     """Keys ``<layer>/<name>`` and one group per layer."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "source" and dbt_resource_props["source_name"] == "template":
+        if (
+            dbt_resource_props["resource_type"] == "source"
+            and dbt_resource_props["source_name"] == "template"
+        ):
             return dg.AssetKey(["reference", dbt_resource_props["name"]])
         return dg.AssetKey([dbt_layer(dbt_resource_props), dbt_resource_props["name"]])
 

@@ -126,8 +126,7 @@ class Generator:
             {
                 "branch_id": _ids("BR", n_branches, 3),
                 "branch_name": [
-                    f"{CITIES[i % len(CITIES)]}分行{i // len(CITIES) or ''}"
-                    for i in range(n_branches)
+                    f"{CITIES[i % len(CITIES)]}分行{i // len(CITIES) or ''}" for i in range(n_branches)
                 ],
                 "region": [REGIONS[i % len(REGIONS)] for i in range(n_branches)],
             }
@@ -175,16 +174,12 @@ class Generator:
                     rng.choice(CITIES, n),
                     rng.choice(["智造", "新能源", "精密", "绿色", "科创", "建设"], n),
                 ),
-                "uscc": np.char.add(
-                    "91", np.char.zfill(rng.integers(0, 10**15, n).astype(str), 16)
-                ),
+                "uscc": np.char.add("91", np.char.zfill(rng.integers(0, 10**15, n).astype(str), 16)),
                 "industry": rng.choice(
                     ["电子信息", "装备制造", "新能源", "新材料", "建筑", "批发零售", "生物医药"], n
                 ),
                 "segment": rng.choice(SEGMENTS, n, p=[0.3, 0.3, 0.15, 0.25]),
-                "size": rng.choice(
-                    ["micro", "small", "medium", "large"], n, p=[0.3, 0.4, 0.2, 0.1]
-                ),
+                "size": rng.choice(["micro", "small", "medium", "large"], n, p=[0.3, 0.4, 0.2, 0.1]),
                 "tier": rng.choice(["strategic", "core", "ordinary"], n, p=[0.05, 0.2, 0.75]),
                 "branch_id": rng.choice(self.branches.branch_id.to_numpy(), n),
             }
@@ -208,8 +203,7 @@ class Generator:
             {
                 "community_id": _ids("CM", n, 5),
                 "community_name": [
-                    f"{s}客户社群{i}"
-                    for i, s in enumerate(rng.choice(["科创", "制造", "绿色", "综合"], n))
+                    f"{s}客户社群{i}" for i, s in enumerate(rng.choice(["科创", "制造", "绿色", "综合"], n))
                 ],
                 "platform": rng.choice(
                     ["wecom_group", "app_forum", "livestream", "offline_salon", "industry_forum"],
@@ -233,9 +227,7 @@ class Generator:
         member = np.repeat(_ids("U", n_members, 7), extra)
         p = comm.size_weight.to_numpy() / comm.size_weight.sum()
         c_idx = rng.choice(len(comm), len(member), p=p)
-        ms = pd.DataFrame(
-            {"member_id": member, "community_id": comm.community_id.to_numpy()[c_idx]}
-        )
+        ms = pd.DataFrame({"member_id": member, "community_id": comm.community_id.to_numpy()[c_idx]})
         ms = ms.drop_duplicates(["member_id", "community_id"]).reset_index(drop=True)
         # verified members point at a client; some at a client id the CRM does not know
         members = pd.DataFrame({"member_id": np.unique(member)})
@@ -303,9 +295,7 @@ class Generator:
         ms = pd.concat([ms, staff], ignore_index=True)
         ms["membership_id"] = _ids("MS", len(ms), 8)
         ms["display_name"] = _names(rng, len(ms))
-        ms["phone"] = np.char.add(
-            "13", np.char.zfill(rng.integers(0, 10**9, len(ms)).astype(str), 9)
-        )
+        ms["phone"] = np.char.add("13", np.char.zfill(rng.integers(0, 10**9, len(ms)).astype(str), 9))
         ms["referrer_member_id"] = np.where(
             rng.random(len(ms)) < 0.1, rng.choice(ms.member_id.to_numpy(), len(ms)), None
         )
@@ -413,8 +403,7 @@ class Generator:
         delay = np.minimum(rng.lognormal(np.log(90), 1.3, len(answered)), 20_000).astype(np.int64)
         return pd.DataFrame(
             {
-                "occurred_at": ev.occurred_at.to_numpy()[answered]
-                + (delay * 60).astype("timedelta64[s]"),
+                "occurred_at": ev.occurred_at.to_numpy()[answered] + (delay * 60).astype("timedelta64[s]"),
                 "community_id": ev.community_id.to_numpy()[answered],
                 "member_id": first_staff.reindex(ev.community_id.to_numpy()[answered]).to_numpy(),
                 "event_type": "answer",
@@ -431,9 +420,7 @@ class Generator:
             rows = np.flatnonzero(is_content & (ev.community_id.to_numpy() == community))
             if not len(rows):
                 continue
-            before = np.searchsorted(
-                pieces.published_at.to_numpy(), ev.occurred_at.to_numpy()[rows]
-            )
+            before = np.searchsorted(pieces.published_at.to_numpy(), ev.occurred_at.to_numpy()[rows])
             pick = np.floor(self.rng.random(len(rows)) * before).astype(int)
             ok = before > 0
             ev.loc[rows[ok], "content_id"] = pieces.content_id.to_numpy()[pick[ok]]
@@ -461,9 +448,7 @@ class Generator:
         pick = ms.sample(n, replace=True, random_state=rng)
         lo = np.maximum(pick.joined_at.to_numpy().astype("datetime64[s]"), np.datetime64(w.start))
         when = _uniform_times(rng, lo, np.full(n, np.datetime64(w.end)))
-        score = rng.choice(
-            np.arange(11), n, p=np.array([1, 1, 1, 2, 2, 4, 6, 10, 18, 25, 30]) / 100
-        )
+        score = rng.choice(np.arange(11), n, p=np.array([1, 1, 1, 2, 2, 4, 6, 10, 18, 25, 30]) / 100)
         comment = np.where(
             rng.random(n) < 0.3,
             rng.choice(["服务很好", "响应慢", "希望多办活动", "请联系我 138****"], n),
@@ -492,9 +477,7 @@ class Generator:
             rng.choice(known.client_id.to_numpy(), n),
             rng.choice(self.client_table.client_id.to_numpy(), n),
         )
-        created = _uniform_times(
-            rng, np.full(n, np.datetime64(w.start)), np.full(n, np.datetime64(w.end))
-        )
+        created = _uniform_times(rng, np.full(n, np.datetime64(w.start)), np.full(n, np.datetime64(w.end)))
         channel = rng.choice(
             ["community", "branch", "referral", "online", "other"],
             n,
@@ -505,9 +488,7 @@ class Generator:
         explicit = (channel == "community") & (rng.random(n) < 0.6) & pd.notna(src)
         rms = self.current_managers[self.current_managers.role == "relationship_manager"]
         branch_rm = rms.drop_duplicates("branch_id").set_index("branch_id").manager_id
-        client_branch = (
-            self.client_table.set_index("client_id").branch_id.reindex(client).to_numpy()
-        )
+        client_branch = self.client_table.set_index("client_id").branch_id.reindex(client).to_numpy()
         leads = pd.DataFrame(
             {
                 "lead_id": _ids("L", n, 7),
@@ -515,9 +496,7 @@ class Generator:
                 "created_at": created,
                 "source_channel": channel,
                 "source_community_id": np.where(explicit, src, None),
-                "manager_id": branch_rm.reindex(client_branch)
-                .fillna(rms.manager_id.iloc[0])
-                .to_numpy(),
+                "manager_id": branch_rm.reindex(client_branch).fillna(rms.manager_id.iloc[0]).to_numpy(),
                 "product": rng.choice(PRODUCTS, n),
                 "requested_amount": np.round(rng.lognormal(np.log(5e6), 0.9, n), -3),
             }
@@ -525,9 +504,7 @@ class Generator:
         applies = rng.random(n) < 0.55
         apps = leads[applies].reset_index(drop=True)
         m = len(apps)
-        submitted = apps.created_at.to_numpy() + (rng.integers(1, 60, m) * 86400).astype(
-            "timedelta64[s]"
-        )
+        submitted = apps.created_at.to_numpy() + (rng.integers(1, 60, m) * 86400).astype("timedelta64[s]")
         decided = submitted + (rng.integers(5, 45, m) * 86400 + rng.integers(0, 86400, m)).astype(
             "timedelta64[s]"
         )
@@ -548,9 +525,7 @@ class Generator:
                 ),
             }
         )
-        applications = applications[applications.submitted_at < np.datetime64(w.end)].reset_index(
-            drop=True
-        )
+        applications = applications[applications.submitted_at < np.datetime64(w.end)].reset_index(drop=True)
         pending = applications.decided_at >= np.datetime64(w.end)
         applications.loc[pending, ["decision", "decided_at", "approved_amount"]] = [
             None,
@@ -562,9 +537,7 @@ class Generator:
 
     def _disbursements(self) -> None:
         rng, w = self.rng, self.window
-        ok = self.application_table[self.application_table.decision == "approved"].reset_index(
-            drop=True
-        )
+        ok = self.application_table[self.application_table.decision == "approved"].reset_index(drop=True)
         k = len(ok)
         first = ok.decided_at.to_numpy() + (rng.integers(3, 30, k) * 86400).astype("timedelta64[s]")
         split = rng.random(k) < 0.3
@@ -580,22 +553,14 @@ class Generator:
                 ),
             }
         )
-        d = (
-            d[d.disbursed_at < np.datetime64(w.end)]
-            .sort_values("disbursed_at")
-            .reset_index(drop=True)
-        )
+        d = d[d.disbursed_at < np.datetime64(w.end)].sort_values("disbursed_at").reset_index(drop=True)
         d["disbursement_id"] = _ids("D", len(d), 7)
         self.disbursement_table = d
         self._snapshots()
 
     def _snapshots(self) -> None:
         rng, w = self.rng, self.window
-        loans = (
-            self.disbursement_table.groupby("loan_id")
-            .agg(first=("disbursed_at", "min"))
-            .reset_index()
-        )
+        loans = self.disbursement_table.groupby("loan_id").agg(first=("disbursed_at", "min")).reset_index()
         risk = rng.choice(["good", "late", "bad"], len(loans), p=[0.94, 0.04, 0.02])
         trouble_after = rng.integers(1, 5, len(loans))
         frames = []
@@ -609,9 +574,7 @@ class Generator:
             r = risk[book.index]
             late = mob >= trouble_after[book.index]
             dpd = np.where((r == "late") & late, rng.integers(1, 60, len(book)), 0)
-            dpd = np.where(
-                (r == "bad") & late, 30 * (mob - trouble_after[book.index] + 1) + 10, dpd
-            )
+            dpd = np.where((r == "bad") & late, 30 * (mob - trouble_after[book.index] + 1) + 10, dpd)
             cls = np.select(
                 [dpd >= 360, dpd >= 180, dpd >= 90, dpd > 0],
                 ["loss", "doubtful", "substandard", "special_mention"],
@@ -660,9 +623,7 @@ class Generator:
             day = month.strftime("%Y-%m-%d")
             snap = self.client_table.copy()
             changed = self.rng.random(len(snap)) < (0.04 if month > w.start else 0)
-            snap.loc[changed, "tier"] = self.rng.choice(
-                ["strategic", "core", "ordinary"], changed.sum()
-            )
+            snap.loc[changed, "tier"] = self.rng.choice(["strategic", "core", "ordinary"], changed.sum())
             snap.loc[changed, "tier_valid_from"] = (month - pd.Timedelta(days=3)).date()
             self.client_table = snap
             for feed, frame in (
@@ -672,9 +633,7 @@ class Generator:
                 ("clients", snap),
                 (
                     "communities",
-                    self.community_table[
-                        self.community_table.created_at < month + pd.offsets.MonthBegin(1)
-                    ],
+                    self.community_table[self.community_table.created_at < month + pd.offsets.MonthBegin(1)],
                 ),
             ):
                 frame = frame.copy()
@@ -683,17 +642,13 @@ class Generator:
                 out.setdefault(feed, []).append((day, frame))
         ms = self.membership_table
         joined = ms.assign(_day=_local_day(ms.joined_at, w.start)).assign(left_at=pd.NaT)
-        left = ms[ms.left_at.notna()].assign(
-            _day=_local_day(ms[ms.left_at.notna()].left_at, w.start)
-        )
+        left = ms[ms.left_at.notna()].assign(_day=_local_day(ms[ms.left_at.notna()].left_at, w.start))
         out["memberships"] = _by_day(pd.concat([joined, left]))
         ev = self.event_table
         utc = self.rng.random(len(ev)) < 0.05
         ev = ev.assign(_utc=utc)
         utc_time = ev.occurred_at - pd.Timedelta(hours=8)
-        ev["_day"] = np.where(
-            utc, _local_day(utc_time, w.start), _local_day(ev.occurred_at, w.start)
-        )
+        ev["_day"] = np.where(utc, _local_day(utc_time, w.start), _local_day(ev.occurred_at, w.start))
         ev["occurred_at"] = np.where(
             utc, utc_time.dt.strftime(TS_FORMAT) + "Z", ev.occurred_at.dt.strftime(TS_FORMAT)
         )
@@ -704,9 +659,7 @@ class Generator:
         out["surveys"] = _by_day(
             self.survey_table.assign(_day=_local_day(self.survey_table.submitted_at, w.start))
         )
-        out["leads"] = _by_day(
-            self.lead_table.assign(_day=_local_day(self.lead_table.created_at, w.start))
-        )
+        out["leads"] = _by_day(self.lead_table.assign(_day=_local_day(self.lead_table.created_at, w.start)))
         apps = self.application_table
         submitted = apps.assign(
             _day=_local_day(apps.submitted_at, w.start),
@@ -746,9 +699,7 @@ class Generator:
 
 
 def _hour_profile() -> np.ndarray:
-    p = np.array(
-        [1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 4, 6, 6, 5, 3, 4, 6, 6, 5, 4, 3, 4, 6, 6, 4, 2], float
-    )
+    p = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 4, 6, 6, 5, 3, 4, 6, 6, 5, 4, 3, 4, 6, 6, 4, 2], float)
     return p / p.sum()
 
 

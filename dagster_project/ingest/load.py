@@ -37,9 +37,7 @@ import duckdb
 from dagster_project.ingest.feeds import DUCKDB_TYPES, FEEDS, Column, Feed
 from dagster_project.settings import LOCAL_TIMEZONE
 
-FILE_NAME = re.compile(
-    r"^(?P<feed>[a-z_]+)_(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|csv\.gz|parquet)$"
-)
+FILE_NAME = re.compile(r"^(?P<feed>[a-z_]+)_(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|csv\.gz|parquet)$")
 META_COLUMNS = (
     ("_file_name", "VARCHAR"),
     ("_file_date", "DATE"),
@@ -215,9 +213,7 @@ def _stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, csv_path
             )
         except duckdb.Error as exc:
             raise RejectedFile(f"unreadable Parquet file: {exc}") from exc
-        con.execute(
-            "CREATE TEMP TABLE _stage_rejects (line BIGINT, rule VARCHAR, raw_text VARCHAR)"
-        )
+        con.execute("CREATE TEMP TABLE _stage_rejects (line BIGINT, rule VARCHAR, raw_text VARCHAR)")
         return
     try:
         con.execute(
@@ -283,9 +279,7 @@ def rule_checks(feed: Feed, present: Iterable[str]) -> list[tuple[str, str]]:
         elif not col.nullable:
             checks.append((f"missing_value:{col.name}", is_blank))
         if col.type != "text":
-            checks.append(
-                (f"unparseable_{col.type}:{col.name}", f"NOT {is_blank} AND {val} IS NULL")
-            )
+            checks.append((f"unparseable_{col.type}:{col.name}", f"NOT {is_blank} AND {val} IS NULL"))
         if col.enum:
             allowed = ", ".join(_sql_str(v) for v in col.enum)
             checks.append((f"unknown_enum:{col.name}", f"{val} NOT IN ({allowed})"))
@@ -314,8 +308,7 @@ def _checked_sql(feed: Feed, present: list[str]) -> str:
         for c in feed.columns
     ]
     rules = [
-        f"CASE WHEN coalesce({cond}, false) THEN '{rule}' END"
-        for rule, cond in rule_checks(feed, present)
+        f"CASE WHEN coalesce({cond}, false) THEN '{rule}' END" for rule, cond in rule_checks(feed, present)
     ]
     raw_json = "to_json(struct_pack(" + ", ".join(f'"{c}" := "{c}"' for c in present) + "))"
     return f"""
@@ -330,8 +323,7 @@ def _checked_sql(feed: Feed, present: list[str]) -> str:
 
 def _latest_ledger(con: duckdb.DuckDBPyConnection, file_name: str) -> tuple[str, str] | None:
     return con.execute(
-        "SELECT sha256, status FROM raw._file_ledger WHERE file_name = ? "
-        "ORDER BY loaded_at DESC LIMIT 1",
+        "SELECT sha256, status FROM raw._file_ledger WHERE file_name = ? ORDER BY loaded_at DESC LIMIT 1",
         [file_name],
     ).fetchone()
 
@@ -376,9 +368,7 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
     with tempfile.TemporaryDirectory(prefix="scorecard-load-") as tmp:
         try:
             if lf.file_date is None:
-                raise RejectedFile(
-                    f"file name does not match {feed.name}_<YYYY-MM-DD>.csv[.gz]|.parquet"
-                )
+                raise RejectedFile(f"file name does not match {feed.name}_<YYYY-MM-DD>.csv[.gz]|.parquet")
             csv_path = lf.path
             if not lf.path.name.endswith(".parquet"):
                 encoding = detect_encoding(lf.path)

@@ -84,8 +84,7 @@ def test_bad_rows_are_quarantined_with_rule_line_and_text_and_the_rest_loads(
         ("L6",),
     ]
     quarantined = raw_con.execute(
-        "SELECT file_name, line_number, rule, raw_text FROM raw._quarantine "
-        "ORDER BY file_name, line_number"
+        "SELECT file_name, line_number, rule, raw_text FROM raw._quarantine ORDER BY file_name, line_number"
     ).fetchall()
     assert [(q[0], q[1], q[2]) for q in quarantined] == [
         ("applications/applications_2025-01-06.csv", 3, "unknown_foreign_key:lead_id"),
@@ -103,9 +102,7 @@ def test_a_malformed_csv_line_is_quarantined_and_its_neighbours_keep_their_line_
     raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
-    path = write_delivery(
-        landing, "leads", "2025-01-05", [_lead(lead_id="L1"), _lead(lead_id="L3")]
-    )
+    path = write_delivery(landing, "leads", "2025-01-05", [_lead(lead_id="L1"), _lead(lead_id="L3")])
     lines = path.read_text(encoding="utf-8").splitlines()
     lines.insert(2, "L2,C1,2025-01-05T10:00:00,community,,RM1,term_loan,1.00,one-too-many")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -116,9 +113,7 @@ def test_a_malformed_csv_line_is_quarantined_and_its_neighbours_keep_their_line_
         ("L1", 2),
         ("L3", 4),
     ]
-    rule, line, text = raw_con.execute(
-        "SELECT rule, line_number, raw_text FROM raw._quarantine"
-    ).fetchone()
+    rule, line, text = raw_con.execute("SELECT rule, line_number, raw_text FROM raw._quarantine").fetchone()
     assert (line, rule) == (3, "malformed_csv_line: too many columns")
     assert "one-too-many" in text
 
@@ -127,9 +122,7 @@ def test_reloading_unchanged_files_changes_nothing(
     raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
-    write_delivery(
-        landing, "leads", "2025-01-05", [_lead(lead_id="L1"), _lead(lead_id="L2", product="x")]
-    )
+    write_delivery(landing, "leads", "2025-01-05", [_lead(lead_id="L1"), _lead(lead_id="L2", product="x")])
     first = load_feed(raw_con, landing, "leads")
     snapshot = raw_con.execute("SELECT * FROM raw.leads ORDER BY lead_id").fetchall()
     second = load_feed(raw_con, landing, "leads")
@@ -157,9 +150,10 @@ def test_a_redelivered_file_replaces_its_earlier_rows_and_quarantine(
     (result,) = load_feed(raw_con, landing, "leads")
 
     assert (result.status, result.rows_loaded, result.rows_quarantined) == ("loaded", 2, 0)
-    assert raw_con.execute(
-        "SELECT lead_id, requested_amount FROM raw.leads ORDER BY 1"
-    ).fetchall() == [("L1", Decimal("1000000.00")), ("L2", Decimal("250.50"))]
+    assert raw_con.execute("SELECT lead_id, requested_amount FROM raw.leads ORDER BY 1").fetchall() == [
+        ("L1", Decimal("1000000.00")),
+        ("L2", Decimal("250.50")),
+    ]
     assert raw_con.execute("SELECT count(*) FROM raw._quarantine").fetchone() == (0,)
     assert raw_con.execute("SELECT status FROM raw._file_ledger ORDER BY loaded_at").fetchall() == [
         ("loaded",),
@@ -177,13 +171,10 @@ def test_a_file_missing_a_contract_column_is_rejected_whole(
 
     assert result.status == "rejected"
     assert (
-        "leads_2025-01-05.csv" in result.message
-        and "missing contract column(s): product" in result.message
+        "leads_2025-01-05.csv" in result.message and "missing contract column(s): product" in result.message
     )
     assert raw_con.execute("SELECT count(*) FROM raw.leads").fetchone() == (0,)
-    assert (
-        raw_con.execute("SELECT status, message FROM raw._file_ledger").fetchone()[0] == "rejected"
-    )
+    assert raw_con.execute("SELECT status, message FROM raw._file_ledger").fetchone()[0] == "rejected"
 
 
 def test_a_gbk_file_is_decoded_not_loaded_as_mojibake(
@@ -229,9 +220,7 @@ def test_a_truncated_gzip_is_rejected_and_a_good_one_loads(
     raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
-    csv_path = write_delivery(
-        landing, "leads", "2025-01-05", [_lead(lead_id=f"L{i}") for i in range(500)]
-    )
+    csv_path = write_delivery(landing, "leads", "2025-01-05", [_lead(lead_id=f"L{i}") for i in range(500)])
     payload = gzip.compress(csv_path.read_bytes())
     csv_path.unlink()
     (landing / "leads" / "leads_2025-01-05.csv.gz").write_bytes(payload)
@@ -246,13 +235,10 @@ def test_a_truncated_gzip_is_rejected_and_a_good_one_loads(
 
 def test_parquet_deliveries_load(raw_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     landing = tmp_path / "landing"
-    csv_path = write_delivery(
-        landing, "leads", "2025-01-05", [_lead(lead_id="L1"), _lead(lead_id="L2")]
-    )
+    csv_path = write_delivery(landing, "leads", "2025-01-05", [_lead(lead_id="L1"), _lead(lead_id="L2")])
     target = csv_path.with_name("leads_2025-01-05.parquet")
     raw_con.execute(
-        f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) "
-        f"TO '{target}' (FORMAT parquet)"
+        f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{target}' (FORMAT parquet)"
     )
     csv_path.unlink()
     (result,) = load_feed(raw_con, landing, "leads")

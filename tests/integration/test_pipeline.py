@@ -24,9 +24,7 @@ def _counts(warehouse: Path) -> dict[str, int]:
         "SELECT table_schema, table_name FROM information_schema.tables "
         "WHERE table_schema NOT IN ('raw') OR table_name NOT LIKE '\\_%' ESCAPE '\\'",
     )
-    return {
-        f"{s}.{t}": query(warehouse, f'SELECT count(*) FROM "{s}"."{t}"')[0][0] for s, t in tables
-    }
+    return {f"{s}.{t}": query(warehouse, f'SELECT count(*) FROM "{s}"."{t}"')[0][0] for s, t in tables}
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +64,7 @@ def test_every_layer_is_populated_and_every_dbt_test_passes(demo_runs: dict) -> 
         "marts.dim_branch",
     ):
         assert counts[table] > 0, table
-    checks = [
-        e for e in demo_runs["first"].all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    ]
+    checks = [e for e in demo_runs["first"].all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     assert len(checks) > 50
     failed = [e.event_specific_data.check_name for e in checks if not e.event_specific_data.passed]
     assert failed == []
@@ -114,9 +110,7 @@ def test_no_pii_column_or_value_reaches_the_marts(demo_runs: dict) -> None:
             continue
         values = {
             v
-            for (v,) in query(
-                warehouse, f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM {schema}.{table}'
-            )
+            for (v,) in query(warehouse, f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM {schema}.{table}')
         }
         assert not values & pii_values, f"{schema}.{table}.{column} holds PII"
     hashed = query(warehouse, "SELECT uscc_hmac FROM marts.dim_client LIMIT 1")[0][0]
@@ -151,9 +145,7 @@ def _event(eid: str, member: str, community: str, at: str) -> dict[str, object]:
     }
 
 
-def _lead(
-    lead_id: str, client: str, source: str | None = None, amount: str = "100.00"
-) -> dict[str, object]:
+def _lead(lead_id: str, client: str, source: str | None = None, amount: str = "100.00") -> dict[str, object]:
     return {
         "lead_id": lead_id,
         "client_id": client,
@@ -250,8 +242,7 @@ def handmade(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _shares(warehouse: Path, lead: str) -> list[tuple[str, float]]:
     rows = query(
         warehouse,
-        "SELECT community_id, share FROM marts.fct_lead_attribution WHERE lead_id = ? "
-        "ORDER BY touch_order",
+        "SELECT community_id, share FROM marts.fct_lead_attribution WHERE lead_id = ? ORDER BY touch_order",
         [lead],
     )
     return [(c, round(s, 9)) for c, s in rows]
@@ -275,16 +266,12 @@ def test_attribution_three_or_more_gives_40_first_40_last_and_splits_20(handmade
 def test_no_touch_in_the_window_is_not_community_business(handmade: Path) -> None:
     assert _shares(handmade, "L_NONE") == []
     assert _shares(handmade, "L_AFTER") == []
-    flags = dict(
-        query(handmade, "SELECT lead_id, is_community_business FROM marts.fct_loan_funnel")
-    )
+    flags = dict(query(handmade, "SELECT lead_id, is_community_business FROM marts.fct_loan_funnel"))
     assert flags["L_NONE"] is False and flags["L_FOUR"] is True
 
 
 def test_the_latest_delivery_of_a_key_wins(handmade: Path) -> None:
-    assert query(
-        handmade, "SELECT requested_amount FROM staging.stg_leads WHERE lead_id = 'L_ONE'"
-    ) == [(200,)]
-    assert query(
-        handmade, "SELECT count(*) FROM marts.fct_loan_funnel WHERE lead_id = 'L_ONE'"
-    ) == [(1,)]
+    assert query(handmade, "SELECT requested_amount FROM staging.stg_leads WHERE lead_id = 'L_ONE'") == [
+        (200,)
+    ]
+    assert query(handmade, "SELECT count(*) FROM marts.fct_loan_funnel WHERE lead_id = 'L_ONE'") == [(1,)]

@@ -45,16 +45,12 @@ def test_landing_files_filter_by_file_date_window(tmp_path: Path) -> None:
     feb = landing_files(tmp_path, "leads", date(2025, 2, 1), date(2025, 3, 1))
     assert [f.path.name for f in feb] == ["leads_2025-02-01.csv.gz"]
     everything = landing_files(tmp_path, "leads")
-    assert [f.file_date for f in everything][
-        0
-    ] is None  # the misnamed file is listed, to be rejected
+    assert [f.file_date for f in everything][0] is None  # the misnamed file is listed, to be rejected
     assert len(everything) == 4
 
 
 def test_rules_cover_keys_enums_amounts_ranges_and_hard_foreign_keys() -> None:
-    rules = {
-        rule for rule, _ in rule_checks(FEEDS["applications"], FEEDS["applications"].column_names)
-    }
+    rules = {rule for rule, _ in rule_checks(FEEDS["applications"], FEEDS["applications"].column_names)}
     assert {
         "missing_key:application_id",
         "unknown_enum:decision",
