@@ -24,8 +24,12 @@ import duckdb
 
 from dagster_project.settings import SEEDS_DIR
 
-#: Where template versions live; SCORECARD_TEMPLATES_DIR points elsewhere (tests, what-if drafts).
-TEMPLATES_DIR = Path(os.environ.get("SCORECARD_TEMPLATES_DIR", SEEDS_DIR / "templates"))
+DEFAULT_TEMPLATES_DIR = SEEDS_DIR / "templates"
+
+
+def templates_dir() -> Path:
+    """Where template versions live; SCORECARD_TEMPLATES_DIR points elsewhere (tests, drafts)."""
+    return Path(os.environ.get("SCORECARD_TEMPLATES_DIR", DEFAULT_TEMPLATES_DIR))
 METHODS = {
     "ratio_to_target": {"cap"},
     "inverse_ratio": {"cap"},
@@ -261,7 +265,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     head = s["template"]
     if len(head) != 1:
         problems.add(
-            TEMPLATES_DIR / tv.version / "template.csv",
+            tv.folder / "template.csv",
             None,
             None,
             f"must hold exactly one row, holds {len(head)}",
@@ -379,7 +383,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
             )
         if isinstance(row["target"], float) and row["target"] <= 0:
             problems.add(row.path, row.number, "target", "must be positive")
-    target_file = TEMPLATES_DIR / tv.version / "targets.csv"
+    target_file = tv.folder / "targets.csv"
     for code in sorted(codes):
         for level in ENTITY_LEVELS:
             if (code, level, "*") not in targets:
@@ -394,7 +398,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     scores = [g["min_score"] for g in grades]
     if scores != sorted(scores, reverse=True) or len(set(scores)) != len(scores):
         problems.add(
-            TEMPLATES_DIR / tv.version / "grades.csv",
+            tv.folder / "grades.csv",
             None,
             "min_score",
             "grade bands must be listed from the highest min_score down, without repeats",
@@ -403,7 +407,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
         problems.add(grades[-1].path, grades[-1].number, "min_score", "the lowest grade must start at 0")
     if not any(g["grade"] == "D" for g in grades):
         problems.add(
-            TEMPLATES_DIR / tv.version / "grades.csv",
+            tv.folder / "grades.csv",
             None,
             "grade",
             "grade D (used under veto) is missing",
@@ -411,7 +415,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
 
     severities = {r["severity"] for r in s["penalties"]}
     for missing in sorted(set(SEVERITIES) - severities):
-        problems.add(TEMPLATES_DIR / tv.version / "penalties.csv", None, "severity", f"no row for {missing}")
+        problems.add(tv.folder / "penalties.csv", None, "severity", f"no row for {missing}")
 
     levels = defaultdict(list)
     for row in s["peer_groups"]:
@@ -421,7 +425,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     for level in ENTITY_LEVELS:
         if level not in levels:
             problems.add(
-                TEMPLATES_DIR / tv.version / "peer_groups.csv",
+                tv.folder / "peer_groups.csv",
                 None,
                 "entity_level",
                 f"no peer grouping for {level}",
@@ -432,7 +436,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     for name, kind in REQUIRED_PARAMETERS.items():
         if name not in given:
             problems.add(
-                TEMPLATES_DIR / tv.version / "parameters.csv",
+                tv.folder / "parameters.csv",
                 None,
                 "parameter",
                 f"{name} is missing",
@@ -498,13 +502,17 @@ def indicator_catalog() -> set[str]:
         return {row["indicator_code"] for row in csv.DictReader(handle)}
 
 
-def load_templates(templates_dir: Path = TEMPLATES_DIR) -> dict[str, TemplateVersion]:
-    """Every template version under ``templates_dir``, validated; raise TemplateError if any is broken."""
+def load_templates(folder: Path | None = None) -> dict[str, TemplateVersion]:
+    """Every template version under ``folder`` (default :func:`templates_dir`), validated.
+
+    Raise :class:`TemplateError` naming file, row and field of every problem if any is broken.
+    """
+    root = folder or templates_dir()
     problems = Problems()
     versions: dict[str, TemplateVersion] = {}
-    folders = sorted(p for p in templates_dir.iterdir() if p.is_dir()) if templates_dir.is_dir() else []
+    folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     if not folders:
-        problems.add(templates_dir, None, None, "no template version folder found")
+        problems.add(root, None, None, "no template version folder found")
     known = indicator_catalog()
     for folder in folders:
         sections = {section.name: _read_section(folder, section, problems) for section in SECTIONS}
@@ -519,13 +527,13 @@ def load_templates(templates_dir: Path = TEMPLATES_DIR) -> dict[str, TemplateVer
     for month, names in months.items():
         if len(names) > 1:
             problems.add(
-                templates_dir,
+                root,
                 None,
                 "effective_from",
                 f"active versions {', '.join(names)} take effect in the same month {month[:7]}",
             )
     if not active and folders:
-        problems.add(templates_dir, None, "status", "no active template version")
+        problems.add(root, None, "status", "no active template version")
     if problems.messages:
         raise TemplateError(problems.messages)
     return versions

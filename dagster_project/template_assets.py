@@ -7,7 +7,7 @@ so either every section is replaced or none is.
 import dagster as dg
 
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
-from dagster_project.template import SECTIONS, TEMPLATES_DIR, load_templates, write_templates
+from dagster_project.template import SECTIONS, load_templates, write_templates
 
 
 def template_asset_key(section: str) -> dg.AssetKey:
@@ -34,7 +34,7 @@ def template_asset_key(section: str) -> dg.AssetKey:
     pool=WAREHOUSE_WRITER_POOL,
 )
 def scorecard_template(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    versions = load_templates(TEMPLATES_DIR)
+    versions = load_templates()
     with warehouse.connect() as con:
         counts = write_templates(con, versions)
     summary = "\n".join(
