@@ -88,14 +88,14 @@ def run(
 
     import dagster as dg
 
-    from dagster_project.pipeline import materialize_all
+    from dagster_project.pipeline import failure_messages, materialize_all
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     console.print(f"materializing {first} … {last} from {settings.landing_dir} into {settings.warehouse}")
     result = materialize_all(settings.landing_dir, settings.warehouse, first, last, instance)
     if not result.success:
-        for event in result.get_step_failure_events():
-            console.print(f"[red]{event.step_key} failed:[/red] {event.event_specific_data.error.message}")
+        for step, message in failure_messages(result).items():
+            console.print(f"[red]{step} failed:[/red] {message}")
         raise typer.Exit(1)
     _print_summary(settings.warehouse)
     from dagster_project.reports import print_branch_extremes

@@ -49,3 +49,14 @@ def materialize_all(
         run_config=QUIET_RUN_CONFIG,
         raise_on_error=False,
     )
+
+
+def failure_messages(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """Failed step → the root cause's message (not Dagster's wrapper around it)."""
+    messages = {}
+    for event in result.get_step_failure_events():
+        error = event.event_specific_data.error
+        while error.cause is not None:
+            error = error.cause
+        messages[event.step_key] = error.message.strip()
+    return messages

@@ -30,6 +30,8 @@ DEFAULT_TEMPLATES_DIR = SEEDS_DIR / "templates"
 def templates_dir() -> Path:
     """Where template versions live; SCORECARD_TEMPLATES_DIR points elsewhere (tests, drafts)."""
     return Path(os.environ.get("SCORECARD_TEMPLATES_DIR", DEFAULT_TEMPLATES_DIR))
+
+
 METHODS = {
     "ratio_to_target": {"cap"},
     "inverse_ratio": {"cap"},

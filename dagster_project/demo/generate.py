@@ -104,6 +104,8 @@ def _uniform_times(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> 
 
 
 def _ids(prefix: str, n: int, width: int = 6) -> np.ndarray:
+    if n == 0:
+        return np.array([], dtype=str)
     return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width))
 
 
@@ -150,7 +152,7 @@ class Generator:
         mgr["manager_id"] = _ids("M", len(mgr), 4)
         mgr["name"] = _names(rng, len(mgr))
         mgr["valid_from"] = (self.window.start - pd.DateOffset(years=2)).date()
-        mgr["valid_to"] = pd.NaT
+        mgr["valid_to"] = None  # object column of dates; None while open
         # a few managers move to another team at a month start inside the window
         movers = mgr.sample(frac=0.06, random_state=rng).index if len(mgr) > 10 else mgr.index[:1]
         if self.months > 1:

@@ -32,11 +32,11 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """Generate a small demo landing zone and run the whole pipeline on it twice."""
     root = tmp_path_factory.mktemp("demo")
     landing, warehouse = root / "landing", root / "warehouse.duckdb"
-    generate(landing, scale=0.01, start="2025-01", months=2, seed=3, show_progress=False)
-    first = materialize_all(landing, warehouse, "2025-01", "2025-02")
+    generate(landing, scale=0.01, start="2025-01", months=4, seed=3, show_progress=False)
+    first = materialize_all(landing, warehouse, "2025-01", "2025-04")
     counts_first = _counts(warehouse)
     ledger_first = query(warehouse, "SELECT count(*) FROM raw._file_ledger")[0][0]
-    second = materialize_all(landing, warehouse, "2025-01", "2025-02")
+    second = materialize_all(landing, warehouse, "2025-01", "2025-04")
     return {
         "warehouse": warehouse,
         "landing": landing,

@@ -1,0 +1,94 @@
+"""Template validation: a broken template is rejected with file, row and field named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dagster_project.template import DEFAULT_TEMPLATES_DIR, TemplateError, load_templates
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    shutil.copytree(DEFAULT_TEMPLATES_DIR / "v1", tmp_path / "v1")
+    return tmp_path
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _problems(folder: Path) -> list[str]:
+    with pytest.raises(TemplateError) as caught:
+        load_templates(folder)
+    return caught.value.messages
+
+
+def test_the_shipped_template_is_valid() -> None:
+    versions = load_templates(DEFAULT_TEMPLATES_DIR)
+    assert versions["v1"].effective_from == "2025-01-01" and versions["v1"].status == "active"
+
+
+def test_weights_must_add_up_to_100(templates: Path) -> None:
+    _edit(templates / "v1" / "indicators.csv", "higher,ratio_to_target,8", "higher,ratio_to_target,9")
+    (message,) = _problems(templates)
+    assert "v1/indicators.csv, row 21, field weight" in message
+    assert "add up to 101, not 100" in message
+
+
+def test_unknown_method_and_missing_parameter(templates: Path) -> None:
+    _edit(
+        templates / "v1" / "indicators.csv",
+        "ACQ_TARGET_SEGMENT_SHARE,acquisition,目标客群占比,target-segment share of new clients,higher,banded",
+        "ACQ_TARGET_SEGMENT_SHARE,acquisition,目标客群占比,target-segment share of new clients,higher,bandit",
+    )
+    _edit(templates / "v1" / "method_params.csv", "ACQ_NEW_VERIFIED,cap,1.2\n", "")
+    problems = _problems(templates)
+    assert any("indicators.csv, row 3, field method: 'bandit' is not one of" in p for p in problems)
+    assert any(
+        "row 2, field method: method ratio_to_target of ACQ_NEW_VERIFIED needs parameter 'cap'" in p
+        for p in problems
+    )
+
+
+def test_bands_must_be_ordered(templates: Path) -> None:
+    _edit(
+        templates / "v1" / "bands.csv",
+        "ACQ_TARGET_SEGMENT_SHARE,0.3,0.5\nACQ_TARGET_SEGMENT_SHARE,0.5,0.8",
+        "ACQ_TARGET_SEGMENT_SHARE,0.5,0.8\nACQ_TARGET_SEGMENT_SHARE,0.3,0.5",
+    )
+    (message,) = _problems(templates)
+    assert "bands.csv, row 2, field threshold" in message and "increasing threshold" in message
+
+
+def test_every_indicator_needs_a_target_for_every_level(templates: Path) -> None:
+    _edit(templates / "v1" / "targets.csv", "BRAND_NPS,team,*,50\n", "")
+    (message,) = _problems(templates)
+    assert (
+        "targets.csv, field target: BRAND_NPS has no default target (entity_id *) for level team" in message
+    )
+
+
+def test_unparseable_numbers_and_unknown_indicators_name_row_and_field(templates: Path) -> None:
+    _edit(templates / "v1" / "targets.csv", "ACQ_NEW_VERIFIED,manager,*,10", "ACQ_NEW_VERIFIED,manager,*,ten")
+    _edit(templates / "v1" / "method_params.csv", "DATA_CONTENT_MIX,cap,1.0", "DATA_CONTENT_MIXX,cap,1.0")
+    problems = _problems(templates)
+    assert any("targets.csv, row 2, field target: 'ten'" in p for p in problems)
+    assert any(
+        "method_params.csv, row 7, field indicator_code: 'DATA_CONTENT_MIXX' is not an indicator" in p
+        for p in problems
+    )
+
+
+def test_a_version_folder_must_match_its_name_and_months_must_not_clash(templates: Path) -> None:
+    shutil.copytree(templates / "v1", templates / "v2")
+    problems = _problems(templates)
+    assert any(
+        "v2/template.csv, row 2, field template_version: 'v1' does not match the folder name 'v2'" in p
+        for p in problems
+    )
+    assert any("take effect in the same month 2025-01" in p for p in problems)
