@@ -6,8 +6,8 @@ select
     communities.owner_manager_id as manager_id,
     history.team_id,
     history.branch_id,
-    coalesce(history.valid_from, cast('1900-01-01' as date)) as valid_from,
-    history.valid_to
+    history.valid_to,
+    coalesce(history.valid_from, cast('1900-01-01' as date)) as valid_from
 from {{ ref('stg_communities') }} as communities
 left join {{ ref('int_manager_history') }} as history
     on communities.owner_manager_id = history.manager_id

@@ -15,7 +15,7 @@ from {{ ref('int_scoring_months') }} as months
 inner join {{ ref('int_membership_spells') }} as spells
     on
         not spells.is_staff
-        and spells.joined_at < months.next_month_start
-        and (spells.left_at is null or spells.left_at >= months.next_month_start)
+        and months.next_month_start > spells.joined_at
+        and (spells.left_at is null or months.next_month_start <= spells.left_at)
 left join {{ ref('int_community_owner_history') }} as owners
     on spells.community_id = owners.community_id and {{ holds_on('owners', 'months.period_end_date') }}

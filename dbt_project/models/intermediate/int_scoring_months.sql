@@ -48,7 +48,7 @@ select
     cast(
         case
             when as_of_date > period_end_date
-                then {{ dbt.datediff('period_month', 'period_end_date', 'day') }} + 1
+                then {{ dbt.datediff('period_month', 'period_end_date', 'day') }} + 1  -- noqa: LT05
             when as_of_date < period_month then 0
             else {{ dbt.datediff('period_month', 'as_of_date', 'day') }} + 1
         end as {{ dbt.type_int() }}

@@ -24,21 +24,26 @@ verified_joins as (
 
 joins_by_entity as (
     select fanned.*
-    from ({{ fan_out_entities('verified_joins', ['membership_id', 'client_id', 'joined_at', 'period_month']) }}) as fanned
+    from
+        ({{ fan_out_entities('verified_joins', ['membership_id', 'client_id', 'joined_at', 'period_month']) }})
+            as fanned
     inner join months on fanned.period_month = months.period_month
 ),
 
 earlier_memberships as (
     {#- any membership of the same client in the entity's communities (entity as of the new join's
         date) that started before it and overlaps the 365 days before it -#}
-    select distinct joins_by_entity.membership_id, joins_by_entity.entity_level, joins_by_entity.entity_id
+    select distinct
+        joins_by_entity.membership_id,
+        joins_by_entity.entity_level,
+        joins_by_entity.entity_id
     from joins_by_entity
     inner join {{ ref('int_membership_spells') }} as other
         on
             joins_by_entity.client_id = other.client_id
-            and other.membership_id <> joins_by_entity.membership_id
+            and joins_by_entity.membership_id <> other.membership_id
             and not other.is_staff
-            and other.joined_at < joins_by_entity.joined_at
+            and joins_by_entity.joined_at > other.joined_at
             and (
                 other.left_at is null
                 or other.left_at > {{ dbt.dateadd('day', -365, 'joins_by_entity.joined_at') }}
@@ -93,7 +98,11 @@ key_clients as (
 ),
 
 members_by_entity as (
-    select distinct fanned.period_month, fanned.entity_level, fanned.entity_id, fanned.client_id
+    select distinct
+        fanned.period_month,
+        fanned.entity_level,
+        fanned.entity_id,
+        fanned.client_id
     from (
         {{ fan_out_entities(ref('int_period_members'), ['period_month', 'client_id']) }}
     ) as fanned

@@ -182,7 +182,7 @@ response_minutes as (
             when first_answers.first_answer_at is null then months.first_response_cap_minutes
             else least(
                 months.first_response_cap_minutes,
-                {{ dbt.datediff('first_answers.occurred_at', 'first_answers.first_answer_at', 'second') }} / 60.0
+                {{ dbt.datediff('first_answers.occurred_at', 'first_answers.first_answer_at', 'second') }} / 60.0  -- noqa: LT05
             )
         end as minutes
     from first_answers

@@ -91,8 +91,8 @@ reach as (
         published.period_month,
         published.entity_level,
         published.entity_id,
-        coalesce(reach_events.reach, 0) as reach,
-        published.pieces
+        published.pieces,
+        coalesce(reach_events.reach, 0) as reach
     from published
     left join reach_events
         on
@@ -115,7 +115,9 @@ verified as (
             fanned.entity_id,
             fanned.member_id,
             max(case when fanned.is_verified_client then 1 else 0 end) as is_verified
-        from ({{ fan_out_entities(ref('int_period_members'), ['period_month', 'member_id', 'is_verified_client']) }}) as fanned
+        from
+            ({{ fan_out_entities(ref('int_period_members'), ['period_month', 'member_id', 'is_verified_client']) }})
+                as fanned
         inner join months on fanned.period_month = months.period_month
         group by fanned.period_month, fanned.entity_level, fanned.entity_id, fanned.member_id
     ) as members

@@ -12,7 +12,12 @@ with months as (
 ),
 
 lead_shares as (
-    select entity_level, entity_id, lead_id, max(lead_created_at) as lead_created_at, sum(share) as share
+    select
+        entity_level,
+        entity_id,
+        lead_id,
+        max(lead_created_at) as lead_created_at,
+        sum(share) as share
     from ({{ fan_out_entities(ref('int_loan_business'), ['lead_id', 'lead_created_at', 'share']) }}) as fanned
     group by entity_level, entity_id, lead_id
     having sum(share) > 0
@@ -38,8 +43,9 @@ lead_to_app as (
         ) then 1 else 0 end) as applied
     from months
     inner join lead_shares
-        on cast({{ dbt.date_trunc('month', 'lead_shares.lead_created_at') }} as date)
-        = cast({{ dbt.dateadd('month', -3, 'months.period_month') }} as date)
+        on
+            cast({{ dbt.date_trunc('month', 'lead_shares.lead_created_at') }} as date)
+            = cast({{ dbt.dateadd('month', -3, 'months.period_month') }} as date)
     group by months.period_month, lead_shares.entity_level, lead_shares.entity_id
 ),
 

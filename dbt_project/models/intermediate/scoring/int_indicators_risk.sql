@@ -9,7 +9,11 @@ with months as (
 ),
 
 lead_shares as (
-    select entity_level, entity_id, lead_id, sum(share) as share
+    select
+        entity_level,
+        entity_id,
+        lead_id,
+        sum(share) as share
     from ({{ fan_out_entities(ref('int_loan_business'), ['lead_id', 'share']) }}) as fanned
     group by entity_level, entity_id, lead_id
     having sum(share) > 0
@@ -21,10 +25,10 @@ balances as (
         lead_shares.entity_level,
         lead_shares.entity_id,
         loans.client_id,
-        loans.outstanding_balance * lead_shares.share as balance,
-        loans.is_npl
+        loans.is_npl,
+        loans.outstanding_balance * lead_shares.share as balance
     from months
-    inner join {{ ref('fct_loan_month_end') }} as loans on loans.snapshot_date = months.period_end_date
+    inner join {{ ref('fct_loan_month_end') }} as loans on months.period_end_date = loans.snapshot_date
     inner join lead_shares on loans.lead_id = lead_shares.lead_id
 ),
 
@@ -40,13 +44,23 @@ npl as (
 ),
 
 client_balances as (
-    select period_month, entity_level, entity_id, client_id, sum(balance) as balance
+    select
+        period_month,
+        entity_level,
+        entity_id,
+        client_id,
+        sum(balance) as balance
     from balances
     group by period_month, entity_level, entity_id, client_id
 ),
 
 concentration as (
-    select period_month, entity_level, entity_id, max(balance) as top_balance, sum(balance) as balance
+    select
+        period_month,
+        entity_level,
+        entity_id,
+        max(balance) as top_balance,
+        sum(balance) as balance
     from client_balances
     group by period_month, entity_level, entity_id
 ),

@@ -13,13 +13,17 @@ owners_at_end as (
         owners.team_id,
         owners.branch_id
     from months
-    inner join {{ ref('stg_communities') }} as communities on communities.created_at < months.next_month_start
+    inner join {{ ref('stg_communities') }} as communities on months.next_month_start > communities.created_at
     inner join {{ ref('int_community_owner_history') }} as owners
         on communities.community_id = owners.community_id and {{ holds_on('owners', 'months.period_end_date') }}
 ),
 
 active_in_month as (
-    select period_month, manager_id, team_id, branch_id
+    select
+        period_month,
+        manager_id,
+        team_id,
+        branch_id
     from {{ ref('int_engagement_events_attributed') }}
     group by period_month, manager_id, team_id, branch_id
     union all
@@ -29,13 +33,16 @@ active_in_month as (
         team_id,
         branch_id
     from {{ ref('int_loan_business') }}
-    group by 1, 2, 3, 4
+    group by {{ dbt.date_trunc('month', 'lead_created_at') }}, manager_id, team_id, branch_id
 ),
 
 candidates as (
     {{ fan_out_entities('owners_at_end', ['period_month']) }}
     union all
-    select fanned.entity_level, fanned.entity_id, fanned.period_month
+    select
+        fanned.entity_level,
+        fanned.entity_id,
+        fanned.period_month
     from (
         {{ fan_out_entities('active_in_month', ['period_month']) }}
     ) as fanned

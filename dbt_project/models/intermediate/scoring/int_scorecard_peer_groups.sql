@@ -21,13 +21,18 @@ select
     entities.entity_level,
     entities.entity_id,
     case
-        when grouping_rule.grouping = 'branch' then {{ dbt.concat(["'branch:'", "coalesce(entities.home_branch_id, 'unknown')"]) }}
+        when
+            grouping_rule.grouping = 'branch'
+            then {{ dbt.concat(["'branch:'", "coalesce(entities.home_branch_id, 'unknown')"]) }}
         else {{ dbt.concat(["'size:'", "coalesce(bands.band_code, 'unbanded')"]) }}
     end as peer_group,
     cast(coalesce(branch_members.members, 0) as {{ dbt.type_int() }}) as branch_members_at_end
 from {{ ref('int_scorecard_entities') }} as entities
 inner join (
-    select distinct template_version, entity_level, grouping
+    select distinct
+        template_version,
+        entity_level,
+        grouping
     from rules
 ) as grouping_rule
     on entities.template_version = grouping_rule.template_version and entities.entity_level = grouping_rule.entity_level
@@ -36,7 +41,7 @@ left join branch_members
 left join rules as bands
     on
         grouping_rule.grouping = 'size_band'
-        and bands.template_version = entities.template_version
-        and bands.entity_level = entities.entity_level
+        and entities.template_version = bands.template_version
+        and entities.entity_level = bands.entity_level
         and coalesce(branch_members.members, 0) >= bands.min_members
         and (bands.max_members is null or coalesce(branch_members.members, 0) <= bands.max_members)

@@ -23,19 +23,19 @@ chosen as (
     inner join {{ source('template', 'template_template') }} as versions
         on versions.template_version = '{{ override }}'
     {%- else %}
-    select
-        period_month,
-        template_version
-    from (
         select
-            months.period_month,
-            versions.template_version,
-            row_number() over (partition by months.period_month order by versions.effective_from desc) as recency
-        from months
-        inner join {{ source('template', 'template_template') }} as versions
-            on versions.status = 'active' and versions.effective_from <= months.period_month
-    ) as ranked
-    where recency = 1
+            period_month,
+            template_version
+        from (
+            select
+                months.period_month,
+                versions.template_version,
+                row_number() over (partition by months.period_month order by versions.effective_from desc) as recency
+            from months
+            inner join {{ source('template', 'template_template') }} as versions
+                on versions.status = 'active' and months.period_month >= versions.effective_from
+        ) as ranked
+        where recency = 1
     {%- endif %}
 ),
 

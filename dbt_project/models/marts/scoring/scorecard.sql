@@ -17,7 +17,7 @@ points as (
         template_version,
         max(peer_group) as peer_group,
         {% for dimension in dimensions -%}
-        sum(case when dimension = '{{ dimension }}' then points else 0 end) as {{ dimension }}_points,
+            sum(case when dimension = '{{ dimension }}' then points else 0 end) as {{ dimension }}_points,
         {% endfor -%}
         sum(points) as base_points,
         sum(bonus_points) as bonus
@@ -77,7 +77,9 @@ scored as (
 final as (
     select
         scored.*,
-        round(case when veto then 0 else greatest(0, base_points + bonus - penalty) end, 4) as final_score
+        round(
+            case when scored.veto then 0 else greatest(0, scored.base_points + scored.bonus - scored.penalty) end, 4
+        ) as final_score
     from scored
 ),
 
@@ -108,7 +110,7 @@ select
     entity_id,
     template_version,
     {% for dimension in dimensions -%}
-    cast({{ dimension }}_points as double) as {{ dimension }}_points,
+        cast({{ dimension }}_points as double) as {{ dimension }}_points,
     {% endfor -%}
     cast(base_points as double) as base_points,
     cast(bonus as double) as bonus,
@@ -118,7 +120,11 @@ select
     cast(final_score as double) as final_score,
     grade,
     peer_group,
-    cast(rank() over (partition by period_month, entity_level, peer_group order by final_score desc) as {{ dbt.type_int() }})
+    cast(
+        rank()
+            over (partition by period_month, entity_level, peer_group order by final_score desc)
+        as {{ dbt.type_int() }}
+    )
         as rank_in_peer_group,
     cast(100 * cume_dist() over (partition by period_month, entity_level, peer_group order by final_score) as double)
         as percentile,

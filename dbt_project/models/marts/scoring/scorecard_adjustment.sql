@@ -18,7 +18,10 @@ compliance as (
         events.manager_id,
         history.team_id,
         history.branch_id,
-        {{ dbt.concat(["'compliance event '", 'events.compliance_event_id', "' ('", 'events.severity', "', '", 'events.category', "')'"]) }} as reason
+        {{ dbt.concat([
+            "'compliance event '", 'events.compliance_event_id',
+            "' ('", 'events.severity', "', '", 'events.category', "')'"
+        ]) }} as reason
     from {{ ref('stg_compliance_events') }} as events
     inner join months on cast({{ dbt.date_trunc('month', 'events.occurred_on') }} as date) = months.period_month
     left join {{ ref('int_manager_history') }} as history
@@ -77,12 +80,12 @@ select
         when 'team' then penalties.team_points
         else penalties.branch_points
     end as double) as penalty_points,
+    by_entity.reason,
     case by_entity.entity_level
         when 'manager' then penalties.vetoes_manager
         when 'team' then penalties.vetoes_team
         else penalties.vetoes_branch
-    end as is_veto,
-    by_entity.reason
+    end as is_veto
 from by_entity
 inner join {{ source('template', 'template_penalties') }} as penalties
     on by_entity.template_version = penalties.template_version and by_entity.severity = penalties.severity

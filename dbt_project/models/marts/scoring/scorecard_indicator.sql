@@ -56,11 +56,14 @@ base as (
         params.cap,
         params.threshold_value,
         params.red_line,
+        indicator_values.denominator,
         coalesce(params.bonus_eligible, 0) = 1 as is_bonus_eligible,
         coalesce(overrides.target, defaults.target) as target,
-        case when catalog.value_kind = 'count' then coalesce(indicator_values.numerator, 0) else indicator_values.numerator end
+        case
+            when catalog.value_kind = 'count' then coalesce(indicator_values.numerator, 0) else
+                indicator_values.numerator
+        end
             as numerator,
-        indicator_values.denominator,
         case when catalog.value_kind = 'count' then coalesce(indicator_values.value, 0) else indicator_values.value end
             as value
     from entities
@@ -139,7 +142,8 @@ fractions as (
                 then {{ threshold('with_status.value', 'with_status.threshold_value', 'with_status.direction') }}
             when with_status.method = 'log_capped' then {{ log_capped('with_status.value', 'with_status.target') }}
         end as method_fraction,
-        case when with_status.status = 'ok' and with_status.method = 'percentile' then
+        case
+            when with_status.status = 'ok' and with_status.method = 'percentile' then
             {{ percentile(
                 'with_status.value', 'with_status.direction',
                 'with_status.period_month, with_status.entity_level, with_status.indicator_code, peer_groups.peer_group, with_status.status'
@@ -188,9 +192,10 @@ weighted as (
         coalesce(fractions.method_fraction, fractions.percentile_fraction) as fraction,
         case
             when fractions.status = 'ok' and entity_weights.applicable_dimension_weight > 0
-                then fractions.weight
-                * (dimension_weights.dimension_weight / dimension_weights.applicable_weight)
-                * (entity_weights.total_weight / entity_weights.applicable_dimension_weight)
+                then
+                    fractions.weight
+                    * (dimension_weights.dimension_weight / dimension_weights.applicable_weight)
+                    * (entity_weights.total_weight / entity_weights.applicable_dimension_weight)
             else 0
         end as effective_weight
     from fractions
@@ -237,6 +242,6 @@ select
     cast(numerator as double) as numerator,
     cast(denominator as double) as denominator,
     cast(red_line as double) as red_line,
-    coalesce(status = 'ok' and red_line is not null and value > red_line, false) as breaches_red_line,
-    peer_group
+    peer_group,
+    coalesce(status = 'ok' and red_line is not null and value > red_line, false) as breaches_red_line
 from weighted

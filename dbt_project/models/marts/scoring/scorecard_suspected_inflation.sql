@@ -12,7 +12,8 @@ select
     cast(count(
         distinct case
             when events_by_entity.is_excluded
-                then {{ dbt.concat(['events_by_entity.member_id', "'|'", dbt.cast('events_by_entity.activity_date', dbt.type_string())]) }}
+                then
+                    {{ dbt.concat(['events_by_entity.member_id', "'|'", dbt.cast('events_by_entity.activity_date', dbt.type_string())]) }}
         end
     ) as {{ dbt.type_int() }}) as excluded_member_days,
     cast(sum(case when events_by_entity.is_excluded then 1 else 0 end) as {{ dbt.type_int() }}) as excluded_events,
@@ -20,4 +21,5 @@ select
     sum(case when events_by_entity.is_excluded then 1.0 else 0.0 end) / count(*) as excluded_share
 from events_by_entity
 inner join {{ ref('int_template_in_force') }} as months on events_by_entity.period_month = months.period_month
-group by events_by_entity.period_month, events_by_entity.entity_level, events_by_entity.entity_id, months.template_version
+group by
+    events_by_entity.period_month, events_by_entity.entity_level, events_by_entity.entity_id, months.template_version
