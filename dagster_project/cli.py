@@ -101,6 +101,7 @@ def run(
     from dagster_project.reports import print_branch_extremes
 
     print_branch_extremes(console, settings.warehouse)
+    _print_releases(settings.warehouse)
 
 
 @app.command()
@@ -175,6 +176,77 @@ def summary(
     from dagster_project.settings import load_settings
 
     _print_summary(load_settings().warehouse)
+
+
+@app.command()
+def releases(
+    warehouse: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
+    ] = None,
+) -> None:
+    """List every publication (release) of final scores."""
+    if warehouse:
+        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
+    from dagster_project.settings import load_settings
+
+    _print_releases(load_settings().warehouse)
+
+
+@app.command()
+def verify(
+    warehouse: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
+    ] = None,
+) -> None:
+    """Recompute every release's content hash from its stored rows; exit 1 on any mismatch."""
+    if warehouse:
+        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
+    import duckdb
+
+    from dagster_project.publish import PublishError
+    from dagster_project.publish import verify as verify_releases
+    from dagster_project.settings import load_settings
+
+    try:
+        with duckdb.connect(str(load_settings().warehouse), read_only=True) as con:
+            checks = verify_releases(con)
+    except PublishError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    for check in checks:
+        state = "[green]ok[/green]" if check.ok else f"[red]MISMATCH[/red] {check.problem}"
+        console.print(f"release {check.release_id} ({check.period_month:%Y-%m}): {state}")
+    bad = [c for c in checks if not c.ok]
+    console.print(f"{len(checks)} releases verified, {len(bad)} mismatched")
+    if bad:
+        raise typer.Exit(1)
+
+
+def _print_releases(path: Path) -> None:
+    import duckdb
+
+    from dagster_project.publish import PublishError, list_releases
+
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = list_releases(con)
+    except PublishError as exc:
+        console.print(str(exc))
+        return
+    table = Table(
+        "release", "month", "template", "published at", "rows", "content hash", "run", title="releases"
+    )
+    for r in rows:
+        table.add_row(
+            str(r["release_id"]),
+            f"{r['period_month']:%Y-%m}",
+            str(r["template_version"]),
+            f"{r['published_at']:%Y-%m-%d %H:%M:%S}",
+            str(r["row_count"]),
+            str(r["content_hash"])[:16],
+            str(r["run_id"])[:8],
+        )
+    console.print(table)
 
 
 def warehouse_row_counts(path: Path) -> list[tuple[str, str, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.ingest.assets import FEED_ASSETS
+from dagster_project.quality.assets import MARTS_CHECKS, ingestion_gate, published_scorecard
 from dagster_project.resources import LandingZone, Warehouse
 from dagster_project.settings import load_settings
 from dagster_project.template_assets import scorecard_template
@@ -14,7 +15,8 @@ SETTINGS = load_settings()
 
 #: Every step runs in one process, one after the other: DuckDB allows a single writer.
 defs = dg.Definitions(
-    assets=[*FEED_ASSETS, scorecard_template, dbt_models],
+    assets=[*FEED_ASSETS, scorecard_template, dbt_models, ingestion_gate, published_scorecard],
+    asset_checks=MARTS_CHECKS,
     resources={
         "warehouse": Warehouse(path=str(SETTINGS.warehouse)),
         "landing": LandingZone(path=str(SETTINGS.landing_dir)),

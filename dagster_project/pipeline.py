@@ -42,7 +42,7 @@ def materialize_all(
         "landing": LandingZone(path=str(landing.resolve())),
     }
     return dg.materialize(
-        list(defs.assets or []),
+        [*(defs.assets or []), *(defs.asset_checks or [])],
         resources=resources,
         instance=instance or dg.DagsterInstance.ephemeral(),
         tags=partition_range_tags(first_month, last_month),

@@ -52,6 +52,8 @@ class Feed:
     description: str
     #: column → (feed, column) that must exist already (a hard foreign key, contract.md)
     hard_fks: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: delivered one file a day: a closed month must have its last day's file (freshness)
+    daily: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -216,6 +218,7 @@ FEEDS: dict[str, Feed] = {
             partitioned=True,
             hard_fks={"community_id": ("communities", "community_id")},
             description="Daily engagement events (the large feed: one file a day).",
+            daily=True,
         ),
         Feed(
             "content",

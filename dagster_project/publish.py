@@ -1,0 +1,215 @@
+"""Append-only, versioned publication of final scorecards (contract.md, "Published outputs").
+
+A release copies one month's ``marts.scorecard`` and ``marts.scorecard_indicator`` rows into
+``published.*`` under a new ``release_id``, with a SHA-256 of the released rows, in one
+transaction. This module only ever INSERTs into ``published``: republishing a month (late
+data, a corrected template) adds a release, and ``verify`` recomputes every release's hash
+from its stored rows, so a changed or deleted row of an old release is detected.
+Re-running publication of unchanged content adds nothing (the latest release already has
+that hash), which keeps scheduled and backfilled runs idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+
+RELEASE_DDL = """
+    CREATE TABLE IF NOT EXISTS published.scorecard_release (
+        release_id BIGINT NOT NULL, period_month DATE NOT NULL, template_version VARCHAR,
+        published_at TIMESTAMP NOT NULL, run_id VARCHAR, row_count BIGINT NOT NULL,
+        content_hash VARCHAR NOT NULL, gate_summary VARCHAR, hashed_columns VARCHAR NOT NULL
+    )"""
+RELEASED_TABLES = {
+    "scorecard": ("entity_level", "entity_id"),
+    "scorecard_indicator": ("entity_level", "entity_id", "indicator_code"),
+}
+
+
+class PublishError(RuntimeError):
+    """The month cannot be published; the message says why."""
+
+
+@dataclass(frozen=True)
+class Release:
+    release_id: int
+    period_month: date
+    template_version: str
+    row_count: int
+    content_hash: str
+    created: bool  # False: the content was already the latest release of the month
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+            "ORDER BY ordinal_position",
+            [schema, table],
+        ).fetchall()
+    ]
+
+
+def ensure_published_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``published.*`` like the marts, and add any column the marts gained since (only adds)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS published")
+    con.execute(RELEASE_DDL)
+    for table in RELEASED_TABLES:
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS published.{table} AS "
+            f"SELECT CAST(NULL AS BIGINT) AS release_id, * FROM marts.{table} WHERE false"
+        )
+        published = set(_columns(con, "published", table))
+        for column, data_type in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'marts' "
+            "AND table_name = ? ORDER BY ordinal_position",
+            [table],
+        ).fetchall():
+            if column not in published:
+                con.execute(f'ALTER TABLE published.{table} ADD COLUMN "{column}" {data_type}')
+
+
+def _rows_text_sql(source: str, table: str, columns: list[str], where: str) -> str:
+    keys = ", ".join(f"t.{c}" for c in RELEASED_TABLES[table])
+    listed = ", ".join(f'"{c}"' for c in columns)
+    return (
+        f"SELECT coalesce(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY {keys}), '') "
+        f"FROM (SELECT {listed} FROM {source} WHERE {where}) AS t"
+    )
+
+
+def content_hash(
+    con: duckdb.DuckDBPyConnection,
+    hashed_columns: dict[str, list[str]],
+    sources: dict[str, str],
+    where: str,
+    params: list[object],
+) -> str:
+    """SHA-256 of the released rows: each table's rows as text, in key order, the tables in order."""
+    parts = [
+        con.execute(_rows_text_sql(sources[table], table, hashed_columns[table], where), params).fetchone()[0]
+        for table in RELEASED_TABLES
+    ]
+    return con.execute("SELECT sha256(?)", ["\n--\n".join(parts)]).fetchone()[0]
+
+
+def publish_month(
+    con: duckdb.DuckDBPyConnection, month: date, run_id: str, gate_summary: dict[str, object]
+) -> Release:
+    """Release ``month`` from the marts (the caller has checked that it is closed and gated)."""
+    ensure_published_schema(con)
+    versions = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT template_version FROM marts.scorecard WHERE period_month = ?", [month]
+        ).fetchall()
+    ]
+    if not versions:
+        raise PublishError(f"{month:%Y-%m} has no scorecards in marts to publish")
+    hashed = {t: _columns(con, "marts", t) for t in RELEASED_TABLES}
+    digest = content_hash(
+        con, hashed, {t: f"marts.{t}" for t in RELEASED_TABLES}, "period_month = ?", [month]
+    )
+    row_count = sum(
+        con.execute(f"SELECT count(*) FROM marts.{t} WHERE period_month = ?", [month]).fetchone()[0]
+        for t in RELEASED_TABLES
+    )
+    latest = con.execute(
+        "SELECT release_id, content_hash FROM published.scorecard_release WHERE period_month = ? "
+        "ORDER BY release_id DESC LIMIT 1",
+        [month],
+    ).fetchone()
+    if latest and latest[1] == digest:
+        return Release(latest[0], month, versions[0], row_count, digest, created=False)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        release_id = con.execute(
+            "SELECT coalesce(max(release_id), 0) + 1 FROM published.scorecard_release"
+        ).fetchone()[0]
+        con.execute(
+            "INSERT INTO published.scorecard_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                release_id,
+                month,
+                ",".join(versions),
+                datetime.now(),
+                run_id,
+                row_count,
+                digest,
+                json.dumps(gate_summary, ensure_ascii=False, default=str),
+                json.dumps(hashed),
+            ],
+        )
+        for table in RELEASED_TABLES:
+            con.execute(
+                f"INSERT INTO published.{table} BY NAME "
+                f"SELECT CAST(? AS BIGINT) AS release_id, * FROM marts.{table} WHERE period_month = ?",
+                [release_id, month],
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return Release(release_id, month, ",".join(versions), row_count, digest, created=True)
+
+
+def list_releases(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    ensure_release_table(con)
+    cursor = con.execute(
+        "SELECT release_id, period_month, template_version, published_at, run_id, row_count, content_hash, "
+        "gate_summary FROM published.scorecard_release ORDER BY release_id"
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def ensure_release_table(con: duckdb.DuckDBPyConnection) -> None:
+    if not con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'published' "
+        "AND table_name = 'scorecard_release'"
+    ).fetchone()[0]:
+        raise PublishError("nothing has been published yet (no published.scorecard_release)")
+
+
+@dataclass(frozen=True)
+class Verification:
+    release_id: int
+    period_month: date
+    ok: bool
+    problem: str = ""
+
+
+def verify(con: duckdb.DuckDBPyConnection) -> list[Verification]:
+    """Recompute every release's hash and row count from its stored rows."""
+    ensure_release_table(con)
+    checks = []
+    releases = con.execute(
+        "SELECT release_id, period_month, row_count, content_hash, hashed_columns "
+        "FROM published.scorecard_release ORDER BY release_id"
+    ).fetchall()
+    for expected_id, (release_id, month, row_count, digest, hashed_columns) in enumerate(releases, start=1):
+        problems = []
+        if release_id != expected_id:
+            problems.append(
+                f"release ids jump from {expected_id - 1} to {release_id} (a release was removed)"
+            )
+        hashed = json.loads(hashed_columns)
+        actual = content_hash(
+            con, hashed, {t: f"published.{t}" for t in RELEASED_TABLES}, "release_id = ?", [release_id]
+        )
+        if actual != digest:
+            problems.append(f"content hash {actual[:12]}… differs from the recorded {digest[:12]}…")
+        count = sum(
+            con.execute(f"SELECT count(*) FROM published.{t} WHERE release_id = ?", [release_id]).fetchone()[
+                0
+            ]
+            for t in RELEASED_TABLES
+        )
+        if count != row_count:
+            problems.append(f"{count} rows stored, {row_count} released")
+        checks.append(Verification(release_id, month, not problems, "; ".join(problems)))
+    return checks

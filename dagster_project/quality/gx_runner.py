@@ -1,0 +1,142 @@
+"""Run a suite on a DataFrame with Great Expectations 1.x, and build its Data Docs.
+
+GX is imported inside these functions only (it takes ~10 s to import), never when the code
+location loads. Batches are pandas DataFrames read from DuckDB one month at a time: GX's own
+SQL route is broken on DuckDB (shared/STACK.md), and a month keeps memory bounded.
+The GX project (suites, validation results, Data Docs) lives in a folder beside the
+warehouse, so an auditor can open ``<folder>/uncommitted/data_docs/local_site/index.html``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dagster_project.quality.suites import Suite
+
+SAMPLE_ROWS = 5
+
+
+@dataclass
+class FailedExpectation:
+    expectation: str
+    column: str | None
+    severity: str
+    unexpected_count: int
+    sample_keys: list[dict[str, Any]]
+    why: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "expectation": self.expectation,
+            "column": self.column,
+            "severity": self.severity,
+            "unexpected_count": self.unexpected_count,
+            "sample_keys": self.sample_keys,
+            "why": self.why,
+        }
+
+
+@dataclass
+class Outcome:
+    suite: str
+    rows: int
+    evaluated: int
+    failures: list[FailedExpectation] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when no ERROR-level expectation failed (warnings do not stop a gate)."""
+        return not any(f.severity == "ERROR" for f in self.failures)
+
+    @property
+    def severity(self) -> str:
+        return "ERROR" if not self.passed else "WARN"
+
+
+@cache
+def _context(root: str) -> Any:
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="file", project_root_dir=root)
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    context.variables.save()
+    return context
+
+
+def _checkpoint(context: Any, suite: Suite) -> Any:
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuite
+
+    source = context.data_sources.add_or_update_pandas("warehouse")
+    asset = next((a for a in source.assets if a.name == suite.name), None) or source.add_dataframe_asset(
+        suite.name
+    )
+    batch = next(iter(asset.batch_definitions), None) or asset.add_batch_definition_whole_dataframe("month")
+    definition = {k: v for k, v in suite.definition.items() if k in ("name", "expectations", "meta")}
+    expectation_suite = context.suites.add_or_update(ExpectationSuite(**definition))
+    validation = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite)
+    )
+    return context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=suite.name,
+            validation_definitions=[validation],
+            actions=[],
+            result_format={"result_format": "COMPLETE"},
+        )
+    )
+
+
+def validate(frame: pd.DataFrame, suite: Suite, gx_root: Path, run_name: str) -> Outcome:
+    """Validate ``frame`` against ``suite``; failing rows are sampled by the suite's key columns."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    context = _context(str(gx_root))
+    frame = frame.reset_index(drop=True)
+    result = _checkpoint(context, suite).run(
+        batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name)
+    )
+    outcome = Outcome(suite.name, rows=len(frame), evaluated=0)
+    for validation in result.run_results.values():
+        for item in validation.results:
+            outcome.evaluated += 1
+            if item.success:
+                continue
+            config = item.expectation_config
+            meta = config.meta or {}
+            indexes = (item.result or {}).get("unexpected_index_list") or []
+            keys = [c for c in suite.key_columns if c in frame.columns]
+            sample = (
+                []
+                if not keys
+                else (
+                    frame.loc[[i for i in indexes[:SAMPLE_ROWS] if isinstance(i, int)], keys]
+                    .astype(str)
+                    .to_dict(orient="records")
+                )
+            )
+            outcome.failures.append(
+                FailedExpectation(
+                    expectation=config.type,
+                    column=config.kwargs.get("column") or config.kwargs.get("column_B"),
+                    severity=meta.get("severity", "ERROR"),
+                    unexpected_count=int((item.result or {}).get("unexpected_count") or 0),
+                    sample_keys=sample,
+                    why=meta.get("why", ""),
+                )
+            )
+    return outcome
+
+
+def build_data_docs(gx_root: Path) -> Path:
+    """Render the Data Docs site for every stored validation result; return its index page."""
+    context = _context(str(gx_root))
+    context.build_data_docs()
+    return gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"

@@ -1,0 +1,84 @@
+"""The suites in ``expectations/``: GX 1.x suite JSON plus what the pipeline needs to run them.
+
+Each file is a Great Expectations suite (``name``, ``expectations`` with ``type`` and
+``kwargs``) whose ``meta`` also says which asset the suite guards (``guards``), which table it
+reads (``reads``), the key columns used to show failing rows, and the SQL that produces the
+month's batch (``batch_query``, with ``$month_start``, ``$month_end``, ``$month_closed`` and
+``$feed_rows`` placeholders). Every expectation carries ``meta.severity``: ``ERROR`` (a gate:
+it stops publication) or ``WARN`` (an advisory).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from dagster_project.ingest.feeds import FEEDS
+from dagster_project.settings import PROJECT_ROOT
+
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+SEVERITIES = ("ERROR", "WARN")
+
+
+class SuiteError(ValueError):
+    """A suite file is malformed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    path: Path
+    guards: tuple[str, ...]
+    key_columns: tuple[str, ...]
+    batch_query: str
+    definition: dict[str, Any]
+
+    @property
+    def severities(self) -> list[str]:
+        return [e["meta"]["severity"] for e in self.definition["expectations"]]
+
+    def batch_sql(self, month_start: date, month_end: date, month_closed: bool) -> str:
+        feed_rows = ", ".join(f"('{f.name}', {str(f.daily).lower()})" for f in FEEDS.values())
+        return Template(self.batch_query).substitute(
+            month_start=f"DATE '{month_start.isoformat()}'",
+            month_end=f"DATE '{month_end.isoformat()}'",
+            month_closed=str(month_closed).lower(),
+            feed_rows=feed_rows,
+        )
+
+
+def _load(path: Path) -> Suite:
+    try:
+        definition = json.loads(path.read_text(encoding="utf-8"))
+        meta = definition["meta"]
+        for i, expectation in enumerate(definition["expectations"]):
+            severity = expectation.get("meta", {}).get("severity")
+            if severity not in SEVERITIES:
+                raise SuiteError(
+                    f"expectation {i} ({expectation.get('type')}) needs meta.severity ERROR or WARN"
+                )
+        return Suite(
+            name=definition["name"],
+            path=path,
+            guards=tuple(meta["guards"]),
+            key_columns=tuple(meta["key_columns"]),
+            batch_query=meta["batch_query"],
+            definition=definition,
+        )
+    except (KeyError, TypeError, json.JSONDecodeError, SuiteError) as exc:
+        raise SuiteError(f"{path}: not a usable suite: {exc}") from exc
+
+
+@cache
+def load_suites(folder: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
+    """Every suite file, sorted by name."""
+    return tuple(_load(p) for p in sorted(folder.glob("*.json")))
+
+
+def suites_guarding(*key: str) -> list[Suite]:
+    return [s for s in load_suites() if s.guards == key]
