@@ -20,6 +20,8 @@ app = typer.Typer(help="Community-operations scorecard pipeline (社群运营考
 #: Wide when not a terminal (CI logs, pipes), so scorecard tables stay readable.
 console = Console() if sys.stdout.isatty() else Console(width=200)
 
+#: `scorecard run` exit code when the warehouse was built but a quality gate stopped publication.
+GATE_FAILED_EXIT_CODE = 3
 MONTH_RANGE = re.compile(r"^(\d{4}-\d{2})(?::(\d{4}-\d{2}))?$")
 
 
@@ -88,20 +90,32 @@ def run(
 
     import dagster as dg
 
-    from dagster_project.pipeline import failure_messages, materialize_all
+    from dagster_project.pipeline import gate_failures, materialize_all, step_failures
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     console.print(f"materializing {first} … {last} from {settings.landing_dir} into {settings.warehouse}")
     result = materialize_all(settings.landing_dir, settings.warehouse, first, last, instance)
-    if not result.success:
-        for step, message in failure_messages(result).items():
-            console.print(f"[red]{step} failed:[/red] {message}")
+    failures = step_failures(result)
+    for failure in failures:
+        if not failure.is_gate:
+            console.print(f"[red]{failure.step} failed:[/red] {failure.message}")
+    if any(not f.is_gate for f in failures):
         raise typer.Exit(1)
     _print_summary(settings.warehouse)
-    from dagster_project.reports import print_branch_extremes
+    from dagster_project.reports import ReportError, print_branch_extremes
 
-    print_branch_extremes(console, settings.warehouse)
+    try:
+        print_branch_extremes(console, settings.warehouse)
+    except ReportError as exc:
+        console.print(str(exc))
     _print_releases(settings.warehouse)
+    if failures:
+        console.print(
+            "[red]quality gates failed: the provisional marts are built, nothing was published[/red]"
+        )
+        for line in gate_failures(result):
+            console.print(line)
+        raise typer.Exit(GATE_FAILED_EXIT_CODE)
 
 
 @app.command()

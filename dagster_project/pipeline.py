@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -26,6 +27,7 @@ def materialize_all(
     first_month: str,
     last_month: str,
     instance: dg.DagsterInstance | None = None,
+    selection: dg.AssetSelection | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Every asset (ingestion of each feed, then dbt build) for the months given, in one run.
 
@@ -48,15 +50,43 @@ def materialize_all(
         tags=partition_range_tags(first_month, last_month),
         run_config=QUIET_RUN_CONFIG,
         raise_on_error=False,
+        selection=selection,
     )
 
 
-def failure_messages(result: dg.ExecuteInProcessResult) -> dict[str, str]:
-    """Failed step → the root cause's message (not Dagster's wrapper around it)."""
-    messages = {}
+@dataclass(frozen=True)
+class StepFailure:
+    step: str
+    message: str
+    is_gate: bool  # a blocking quality check failed (the data is built, publication is stopped)
+
+
+def step_failures(result: dg.ExecuteInProcessResult) -> list[StepFailure]:
+    """Failed steps with the root cause's message (not Dagster's wrapper around it)."""
+    failures = []
     for event in result.get_step_failure_events():
         error = event.event_specific_data.error
+        is_gate = error.cls_name == "DagsterAssetCheckFailedError"
         while error.cause is not None:
             error = error.cause
-        messages[event.step_key] = error.message.strip()
-    return messages
+            is_gate = is_gate or error.cls_name == "DagsterAssetCheckFailedError"
+        failures.append(StepFailure(event.step_key, error.message.strip(), is_gate))
+    return failures
+
+
+def failure_messages(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    return {f.step: f.message for f in step_failures(result)}
+
+
+def gate_failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Failed blocking checks of the run, with their failed expectations, for people to read."""
+    lines = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed or evaluation.severity != dg.AssetCheckSeverity.ERROR:
+            continue
+        details = evaluation.metadata.get("failed_expectations")
+        lines.append(
+            f"{evaluation.asset_check_key.asset_key.to_user_string()} / {evaluation.check_name}:\n"
+            f"{details.value if details else ''}"
+        )
+    return lines

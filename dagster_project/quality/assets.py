@@ -79,7 +79,7 @@ def _marts_check(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
         name=suite.name,
         blocking=True,
         pool=WAREHOUSE_WRITER_POOL,
-        description=f"GX suite {suite.path.name}, every month in the marts; blocks publication when it fails.",
+        description=f"GX suite {suite.path.name}, every month in the marts; a failure blocks publication.",
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
