@@ -21,7 +21,10 @@ def test_definitions_load_and_every_dbt_source_is_an_ingestion_asset() -> None:
 def test_groups_follow_the_layers() -> None:
     graph = defs.resolve_asset_graph()
     groups = {key.path[0]: graph.get(key).group_name for key in graph.get_all_asset_keys()}
-    assert groups == {layer: layer for layer in ("raw", "reference", "staging", "intermediate", "marts")}
+    assert groups == {
+        layer: layer
+        for layer in ("raw", "reference", "staging", "intermediate", "marts", "quality", "published")
+    }
 
 
 def test_event_feeds_are_monthly_partitioned_and_master_data_is_not() -> None:

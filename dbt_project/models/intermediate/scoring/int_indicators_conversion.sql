@@ -17,10 +17,10 @@ lead_shares as (
         entity_id,
         lead_id,
         max(lead_created_at) as lead_created_at,
-        sum(share) as share
+        sum(cast(share as decimal(18, 12))) as share
     from ({{ fan_out_entities(ref('int_loan_business'), ['lead_id', 'lead_created_at', 'share']) }}) as fanned
     group by entity_level, entity_id, lead_id
-    having sum(share) > 0
+    having sum(cast(share as decimal(18, 12))) > 0
 ),
 
 applications as (

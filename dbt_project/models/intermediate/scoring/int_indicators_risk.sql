@@ -13,10 +13,10 @@ lead_shares as (
         entity_level,
         entity_id,
         lead_id,
-        sum(share) as share
+        sum(cast(share as decimal(18, 12))) as share
     from ({{ fan_out_entities(ref('int_loan_business'), ['lead_id', 'share']) }}) as fanned
     group by entity_level, entity_id, lead_id
-    having sum(share) > 0
+    having sum(cast(share as decimal(18, 12))) > 0
 ),
 
 balances as (

@@ -10,6 +10,8 @@ with indicators as (
 ),
 
 points as (
+    {#- summed as decimals: a floating-point sum depends on the order DuckDB takes it in, and the
+        scores (and a release's content hash) must not -#}
     select
         period_month,
         entity_level,
@@ -17,10 +19,10 @@ points as (
         template_version,
         max(peer_group) as peer_group,
         {% for dimension in dimensions -%}
-            sum(case when dimension = '{{ dimension }}' then points else 0 end) as {{ dimension }}_points,
+            sum(case when dimension = '{{ dimension }}' then cast(points as decimal(24, 9)) else 0 end) as {{ dimension }}_points,
         {% endfor -%}
-        sum(points) as base_points,
-        sum(bonus_points) as bonus
+        sum(cast(points as decimal(24, 9))) as base_points,
+        sum(cast(bonus_points as decimal(24, 9))) as bonus
     from indicators
     group by period_month, entity_level, entity_id, template_version
 ),

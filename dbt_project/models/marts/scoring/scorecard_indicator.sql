@@ -56,15 +56,14 @@ base as (
         params.cap,
         params.threshold_value,
         params.red_line,
-        indicator_values.denominator,
+        {#- values rounded to 9 decimals: sums of doubles depend on the order DuckDB takes them in, and
+            the scores (and a release's content hash) must not -#}
+        round(indicator_values.denominator, 9) as denominator,
         coalesce(params.bonus_eligible, 0) = 1 as is_bonus_eligible,
         coalesce(overrides.target, defaults.target) as target,
-        case
-            when catalog.value_kind = 'count' then coalesce(indicator_values.numerator, 0) else
-                indicator_values.numerator
-        end
+        round(case when catalog.value_kind = 'count' then coalesce(indicator_values.numerator, 0) else indicator_values.numerator end, 9)
             as numerator,
-        case when catalog.value_kind = 'count' then coalesce(indicator_values.value, 0) else indicator_values.value end
+        round(case when catalog.value_kind = 'count' then coalesce(indicator_values.value, 0) else indicator_values.value end, 9)
             as value
     from entities
     inner join {{ source('template', 'template_indicators') }} as indicators
