@@ -119,6 +119,20 @@ def run(
 
 
 @app.command()
+def backfill(
+    months: Annotated[str, typer.Option(help="YYYY-MM:YYYY-MM, the months to (re)build.")],
+    landing: Annotated[
+        Path | None, typer.Option(help="Landing zone (default $SCORECARD_LANDING_DIR).")
+    ] = None,
+    warehouse: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
+    ] = None,
+) -> None:
+    """Rebuild a range of months in one run (a single-run backfill); safe to repeat."""
+    run(landing=landing, warehouse=warehouse, months=months)
+
+
+@app.command()
 def explain(
     month: Annotated[str, typer.Option(help="Month, YYYY-MM.")],
     entity: Annotated[str, typer.Option(help="LEVEL:ID, e.g. manager:M0001, team:T0001, branch:BR001.")],

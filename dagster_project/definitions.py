@@ -1,12 +1,15 @@
-"""The one place where assets, checks, jobs, resources and the executor are assembled."""
+"""The one place where assets, checks, jobs, schedules, sensors, resources and the executor meet."""
 
 from __future__ import annotations
 
 import dagster as dg
 
 from dagster_project.ingest.assets import FEED_ASSETS
+from dagster_project.jobs import publish_job, refresh_job
 from dagster_project.quality.assets import MARTS_CHECKS, ingestion_gate, published_scorecard
 from dagster_project.resources import LandingZone, Warehouse
+from dagster_project.schedules import SCHEDULES
+from dagster_project.sensors import SENSORS
 from dagster_project.settings import load_settings
 from dagster_project.template_assets import scorecard_template
 from dagster_project.transform import dbt_models, dbt_resource
@@ -17,6 +20,9 @@ SETTINGS = load_settings()
 defs = dg.Definitions(
     assets=[*FEED_ASSETS, scorecard_template, dbt_models, ingestion_gate, published_scorecard],
     asset_checks=MARTS_CHECKS,
+    jobs=[refresh_job, publish_job],
+    schedules=SCHEDULES,
+    sensors=SENSORS,
     resources={
         "warehouse": Warehouse(path=str(SETTINGS.warehouse)),
         "landing": LandingZone(path=str(SETTINGS.landing_dir)),

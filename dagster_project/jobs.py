@@ -1,0 +1,48 @@
+"""Jobs, and the pure functions that say which month a scheduled run is for.
+
+* ``refresh_job``: load what landed, validate the template, rebuild the marts: provisional
+  scores. Run daily for the current month, and by the landing sensor for the months a new or
+  re-delivered file touches.
+* ``publish_job``: everything, including the quality gates and publication of final scores;
+  run on the 3rd of each month for the month before.
+
+Both are monthly-partitioned; the in-process executor and the instance's run queue (one run at
+a time, dagster_home/dagster.yaml) keep DuckDB to a single writer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import dagster as dg
+
+from dagster_project.partitions import MONTHLY
+
+PROVISIONAL = dg.AssetSelection.all() - dg.AssetSelection.groups("quality", "published")
+
+refresh_job = dg.define_asset_job(
+    name="refresh_job",
+    selection=PROVISIONAL,
+    partitions_def=MONTHLY,
+    description="Load what landed and refresh the provisional scores of the partition's month.",
+    tags={"scorecard/kind": "provisional"},
+)
+
+publish_job = dg.define_asset_job(
+    name="publish_job",
+    selection=dg.AssetSelection.all(),
+    partitions_def=MONTHLY,
+    description="Load, score, run the quality gates and publish the partition's month if they pass.",
+    tags={"scorecard/kind": "final"},
+)
+
+
+def month_partition(moment: datetime) -> str:
+    """The monthly partition key of the month ``moment`` falls in (local time)."""
+    return moment.strftime("%Y-%m-01")
+
+
+def previous_month_partition(moment: datetime) -> str:
+    """The monthly partition key of the month before ``moment``'s month."""
+    year, month = (moment.year, moment.month - 1) if moment.month > 1 else (moment.year - 1, 12)
+    return f"{year:04d}-{month:02d}-01"

@@ -1,0 +1,121 @@
+"""The landing-zone sensor: new and re-delivered files request runs for the months they touch.
+
+The cursor remembers every file's size, modification time and SHA-256, so a file is hashed only
+when its size or time changed, and a file whose content is unchanged never triggers again
+(no rescan that re-triggers forever). A delivery of an event-like feed touches the month of
+its file date; master data touches the current month. A change to a month that was already
+published does not touch the release: the month is rescored (provisional) and the run is
+tagged for republication, which the monthly publication (or a manual publish run) performs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+
+from dagster_project.ingest.feeds import FEEDS
+from dagster_project.ingest.load import LandingFile, landing_files
+from dagster_project.jobs import month_partition, refresh_job
+from dagster_project.resources import LandingZone
+from dagster_project.settings import LOCAL_TIMEZONE
+
+PUBLISHED = dg.AssetKey(["published", "scorecard"])
+REPUBLICATION_TAG = "scorecard/republication_needed"
+
+
+@dataclass(frozen=True)
+class Seen:
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def diff_landing(
+    cursor: dict[str, Seen], files: Iterable[LandingFile], hasher: Callable[[Path], str] = _sha256
+) -> tuple[list[LandingFile], dict[str, Seen]]:
+    """Files that are new or whose content changed since ``cursor``, and the next cursor."""
+    changed, following = [], {}
+    for lf in files:
+        stat = lf.path.stat()
+        before = cursor.get(lf.name)
+        if before and before.size == stat.st_size and before.mtime_ns == stat.st_mtime_ns:
+            following[lf.name] = before
+            continue
+        digest = hasher(lf.path)
+        following[lf.name] = Seen(stat.st_size, stat.st_mtime_ns, digest)
+        if not before or before.sha256 != digest:
+            changed.append(lf)
+    return changed, following
+
+
+def affected_months(changed: Iterable[LandingFile], today_partition: str) -> dict[str, list[str]]:
+    """Partition key → the changed files behind it."""
+    months: dict[str, list[str]] = {}
+    for lf in changed:
+        if FEEDS[lf.feed].partitioned and lf.file_date is not None:
+            key = lf.file_date.strftime("%Y-%m-01")
+        else:
+            key = today_partition
+        months.setdefault(key, []).append(lf.name)
+    return months
+
+
+def encode_cursor(seen: dict[str, Seen]) -> str:
+    return json.dumps({name: [s.size, s.mtime_ns, s.sha256] for name, s in sorted(seen.items())})
+
+
+def decode_cursor(text: str | None) -> dict[str, Seen]:
+    return {name: Seen(*values) for name, values in json.loads(text).items()} if text else {}
+
+
+@dg.sensor(
+    name="landing_zone",
+    job=refresh_job,
+    minimum_interval_seconds=120,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="New or re-delivered landing files → a provisional refresh of the months they touch.",
+)
+def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingZone) -> dg.SensorResult:
+    files = [lf for feed in FEEDS for lf in landing_files(landing.root, feed)]
+    changed, seen = diff_landing(decode_cursor(context.cursor), files)
+    today = month_partition(datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
+    valid = set(refresh_job.partitions_def.get_partition_keys(dynamic_partitions_store=context.instance))
+    published = context.instance.get_materialized_partitions(PUBLISHED) if context.instance else set()
+    requests, skipped = [], []
+    for partition, names in sorted(affected_months(changed, today).items()):
+        if partition not in valid:
+            skipped.append(f"{partition[:7]} (outside the partitions: {', '.join(names)})")
+            continue
+        digest = hashlib.sha256(
+            "|".join(f"{n}:{seen[n].sha256}" for n in sorted(names)).encode()
+        ).hexdigest()[:16]
+        tags = {"scorecard/files": ", ".join(sorted(names))[:1000]}
+        if partition in published:
+            tags[REPUBLICATION_TAG] = partition[:7]
+            context.log.warning(
+                f"late data for published month {partition[:7]}: rescoring; republication needed"
+            )
+        requests.append(
+            dg.RunRequest(run_key=f"landing-{partition[:7]}-{digest}", partition_key=partition, tags=tags)
+        )
+    if skipped:
+        context.log.warning("not requested: " + "; ".join(skipped))
+    return dg.SensorResult(run_requests=requests, cursor=encode_cursor(seen))
+
+
+SENSORS = [landing_zone_sensor]
