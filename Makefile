@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export SCORECARD_LANDING_DIR ?= $(CURDIR)/data/landing
 export SCORECARD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
-.PHONY: install run generate ui test lint clean
+.PHONY: install run generate ui test test-slow chromium lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,17 @@ run: install
 ui: install
 	$(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
+## The default suite (slow suites excluded).
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow"
+
+## Slow suites: the Dagster UI in headless Chromium (Debian's package; no browser download).
+test-slow: install chromium
+	$(BIN)/pytest -m slow
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 lint: install
 	$(BIN)/ruff check dagster_project tests
@@ -50,5 +59,5 @@ lint: install
 	cd dbt_project && SCORECARD_WAREHOUSE=$(CURDIR)/data/.lint.duckdb ../$(BIN)/sqlfluff lint models
 
 clean:
-	rm -rf data dbt_project/target dbt_project/logs
+	rm -rf data dbt_project/target dbt_project/logs test-output
 	find dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

@@ -1,0 +1,171 @@
+"""The Dagster UI as an auditor sees it, in headless Chromium (Debian's, no browser download).
+
+A small demo warehouse is built and published through a real Dagster instance; the UI
+(`dagster-webserver` on the same code location, as `make ui` starts it) must show the lineage
+from a raw feed to the published scorecard, and the latest check results of the gated marts.
+Screenshots are saved under test-output/browser/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from dagster_project.demo.generate import generate
+from dagster_project.pipeline import materialize_all
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _graphql(base: str, query: str, variables: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        f"{base}/graphql",
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["data"]
+
+
+@pytest.fixture(scope="module")
+def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Debian's chromium is not installed: `make test-slow` installs it (apt-get install chromium)"
+        )
+    root = tmp_path_factory.mktemp("ui")
+    home, landing, warehouse = root / "dagster_home", root / "landing", root / "warehouse.duckdb"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(
+        "telemetry:\n  enabled: false\nnux:\n  enabled: false\n", encoding="utf-8"
+    )
+    generate(landing, scale=0.01, start="2025-01", months=2, seed=11, show_progress=False)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "SCORECARD_LANDING_DIR": str(landing),
+        "SCORECARD_WAREHOUSE": str(warehouse),
+    }
+    previous = {k: os.environ.get(k) for k in ("DAGSTER_HOME",)}
+    os.environ["DAGSTER_HOME"] = str(home)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            result = materialize_all(landing, warehouse, "2025-01", "2025-02", instance=instance)
+            assert result.success
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("dagster-webserver")),
+            "-m",
+            "dagster_project.definitions",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        env=env,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/server_info", timeout=5)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("dagster-webserver did not start") from None
+                time.sleep(1)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_lineage_from_a_raw_feed_to_the_published_scorecard(ui: str) -> None:
+    nodes = _graphql(ui, "{ assetNodes { assetKey { path } dependencyKeys { path } } }")["assetNodes"]
+    parents = {
+        "/".join(n["assetKey"]["path"]): ["/".join(d["path"]) for d in n["dependencyKeys"]] for n in nodes
+    }
+    seen, frontier = set(), ["published/scorecard"]
+    while frontier:
+        key = frontier.pop()
+        if key not in seen:
+            seen.add(key)
+            frontier.extend(parents.get(key, []))
+    assert {
+        "raw/engagement_events",
+        "staging/stg_engagement_events",
+        "marts/scorecard",
+        "quality/ingestion_gate",
+    } <= seen
+
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1800, "height": 1100})
+        # the global lineage, one node per layer, left to right from raw feeds to published scores
+        page.goto(f"{ui}/asset-groups", wait_until="domcontentloaded")
+        for group in ("raw", "staging", "intermediate", "marts", "quality", "published"):
+            page.get_by_text(group, exact=True).first.wait_for(timeout=90_000)
+        page.screenshot(path=str(OUTPUT / "asset_graph.png"))
+
+        # the published scorecard's upstream lineage reaches the raw feeds through the gate
+        page.goto(
+            f"{ui}/assets/published/scorecard?view=lineage&lineageScope=upstream&lineageDepth=8",
+            wait_until="domcontentloaded",
+        )
+        for label in ("engagement_events", "memberships", "ingestion_gate"):
+            page.get_by_text(label, exact=True).first.wait_for(timeout=60_000)
+        page.screenshot(path=str(OUTPUT / "published_scorecard_lineage.png"))
+
+        # the latest result of the GX gate on the scorecard mart, with its Data Docs link
+        page.goto(f"{ui}/assets/marts/scorecard?view=checks", wait_until="domcontentloaded")
+        page.get_by_text("This is a blocking asset check.", exact=False).first.wait_for(timeout=60_000)
+        for text in ("marts_scorecard", "Passed", "gx_data_docs"):
+            page.get_by_text(text, exact=True).first.wait_for(timeout=60_000)
+        page.screenshot(path=str(OUTPUT / "scorecard_checks.png"))
+        browser.close()
+    assert (OUTPUT / "asset_graph.png").stat().st_size > 10_000
