@@ -20,6 +20,8 @@ app = typer.Typer(help="Community-operations scorecard pipeline (社群运营考
 #: Wide when not a terminal (CI logs, pipes), so scorecard tables stay readable.
 console = Console() if sys.stdout.isatty() else Console(width=200)
 
+WarehouseOption = Annotated[Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")]
+
 #: `scorecard run` exit code when the warehouse was built but a quality gate stopped publication.
 GATE_FAILED_EXIT_CODE = 3
 MONTH_RANGE = re.compile(r"^(\d{4}-\d{2})(?::(\d{4}-\d{2}))?$")
@@ -60,9 +62,7 @@ def run(
     landing: Annotated[
         Path | None, typer.Option(help="Landing zone (default $SCORECARD_LANDING_DIR).")
     ] = None,
-    warehouse: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
-    ] = None,
+    warehouse: WarehouseOption = None,
     months: Annotated[
         str | None, typer.Option(help="YYYY-MM:YYYY-MM (default: every month that has files).")
     ] = None,
@@ -124,9 +124,7 @@ def backfill(
     landing: Annotated[
         Path | None, typer.Option(help="Landing zone (default $SCORECARD_LANDING_DIR).")
     ] = None,
-    warehouse: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
-    ] = None,
+    warehouse: WarehouseOption = None,
 ) -> None:
     """Rebuild a range of months in one run (a single-run backfill); safe to repeat."""
     run(landing=landing, warehouse=warehouse, months=months)
@@ -136,22 +134,17 @@ def backfill(
 def explain(
     month: Annotated[str, typer.Option(help="Month, YYYY-MM.")],
     entity: Annotated[str, typer.Option(help="LEVEL:ID, e.g. manager:M0001, team:T0001, branch:BR001.")],
-    warehouse: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
-    ] = None,
+    warehouse: WarehouseOption = None,
 ) -> None:
     """Print an entity's scorecard: every indicator, dimension totals, penalties, veto, grade, rank."""
     from dagster_project.reports import ReportError, parse_entity, print_explanation
     from dagster_project.reports import explain as explain_entity
 
-    if warehouse:
-        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
-    from dagster_project.settings import load_settings
-
+    path = _warehouse(warehouse)
     parse_month_range(month)
     try:
         level, entity_id = parse_entity(entity)
-        print_explanation(console, explain_entity(load_settings().warehouse, month, level, entity_id))
+        print_explanation(console, explain_entity(path, month, level, entity_id))
     except ReportError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
@@ -161,20 +154,15 @@ def explain(
 def whatif(
     month: Annotated[str, typer.Option(help="Month to score, YYYY-MM.")],
     template: Annotated[str, typer.Option(help="Candidate template version (a folder in seeds/templates).")],
-    warehouse: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
-    ] = None,
+    warehouse: WarehouseOption = None,
 ) -> None:
     """Score a month under a candidate template version, beside the version in force; publish nothing."""
-    if warehouse:
-        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
+    path = _warehouse(warehouse)
     import duckdb
 
     from dagster_project.reports import ReportError, print_whatif, run_whatif_models, store_whatif_comparison
-    from dagster_project.settings import load_settings
     from dagster_project.template import TemplateError, load_templates, write_templates
 
-    settings = load_settings()
     parse_month_range(month)
     try:
         versions = load_templates()
@@ -182,10 +170,10 @@ def whatif(
             raise ReportError(
                 f"no template version {template!r} in seeds/templates (have {', '.join(versions)})"
             )
-        with duckdb.connect(str(settings.warehouse)) as con:
+        with duckdb.connect(str(path)) as con:
             write_templates(con, versions)
         run_whatif_models(month, template)
-        rows = store_whatif_comparison(settings.warehouse, month, template)
+        rows = store_whatif_comparison(path, month, template)
     except (TemplateError, ReportError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
@@ -194,49 +182,33 @@ def whatif(
 
 @app.command()
 def summary(
-    warehouse: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
-    ] = None,
+    warehouse: WarehouseOption = None,
 ) -> None:
     """Row counts of every table in the warehouse, read-only."""
-    if warehouse:
-        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
-    from dagster_project.settings import load_settings
-
-    _print_summary(load_settings().warehouse)
+    _print_summary(_warehouse(warehouse))
 
 
 @app.command()
 def releases(
-    warehouse: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
-    ] = None,
+    warehouse: WarehouseOption = None,
 ) -> None:
     """List every publication (release) of final scores."""
-    if warehouse:
-        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
-    from dagster_project.settings import load_settings
-
-    _print_releases(load_settings().warehouse)
+    _print_releases(_warehouse(warehouse))
 
 
 @app.command()
 def verify(
-    warehouse: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")
-    ] = None,
+    warehouse: WarehouseOption = None,
 ) -> None:
     """Recompute every release's content hash from its stored rows; exit 1 on any mismatch."""
-    if warehouse:
-        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
+    path = _warehouse(warehouse)
     import duckdb
 
     from dagster_project.publish import PublishError
     from dagster_project.publish import verify as verify_releases
-    from dagster_project.settings import load_settings
 
     try:
-        with duckdb.connect(str(load_settings().warehouse), read_only=True) as con:
+        with duckdb.connect(str(path), read_only=True) as con:
             checks = verify_releases(con)
     except PublishError as exc:
         console.print(f"[red]{exc}[/red]")
@@ -289,6 +261,15 @@ def warehouse_row_counts(path: Path) -> list[tuple[str, str, int]]:
             (schema, name, con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0])
             for schema, name in tables
         ]
+
+
+def _warehouse(option: Path | None) -> Path:
+    """The warehouse file: the option when given (exported for child processes), else the setting."""
+    if option:
+        os.environ["SCORECARD_WAREHOUSE"] = str(option.resolve())
+    from dagster_project.settings import load_settings
+
+    return load_settings().warehouse
 
 
 def _print_summary(path: Path) -> None:

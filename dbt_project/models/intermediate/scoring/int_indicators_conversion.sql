@@ -12,15 +12,7 @@ with months as (
 ),
 
 lead_shares as (
-    select
-        entity_level,
-        entity_id,
-        lead_id,
-        max(lead_created_at) as lead_created_at,
-        sum(cast(share as decimal(18, 12))) as share
-    from ({{ fan_out_entities(ref('int_loan_business'), ['lead_id', 'lead_created_at', 'share']) }}) as fanned
-    group by entity_level, entity_id, lead_id
-    having sum(cast(share as decimal(18, 12))) > 0
+    select * from {{ ref('int_entity_lead_shares') }}
 ),
 
 applications as (
