@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -19,7 +20,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from dagster_project.resources import WAREHOUSE_WRITER_POOL
+from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -92,6 +93,30 @@ TRANSLATOR = ScorecardTranslator(settings=DagsterDbtTranslatorSettings(enable_co
     dagster_dbt_translator=TRANSLATOR,
     pool=WAREHOUSE_WRITER_POOL,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """`dbt build` of the selected models, seeds and tests (tests become asset checks)."""
-    yield from dbt.cli(["build"], context=context).stream()
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse) -> Iterator[Any]:
+    """`dbt build` of the selected models, seeds and tests (tests become asset checks).
+
+    Row counts are added once dbt has finished: while it runs, the dbt process holds DuckDB's
+    single writer lock, so the events are held back and counted through a read-only connection.
+    """
+    events = list(dbt.cli(["build"], context=context).stream())
+    with warehouse.connect(read_only=True) as con:
+        for event in events:
+            if isinstance(event, dg.Output):
+                key = context.asset_key_for_output(event.output_name)
+                count = relation_row_count(con, context.assets_def.specs_by_key[key].metadata)
+                if count is not None:
+                    event = event.with_metadata({**event.metadata, "dagster/row_count": count})
+            yield event
+
+
+def relation_row_count(con: duckdb.DuckDBPyConnection, metadata: Mapping[str, Any]) -> int | None:
+    """Rows of the relation named by a dbt asset's ``dagster/table_name`` (None if there is none)."""
+    table_name = metadata.get("dagster/table_name")
+    if not table_name:
+        return None
+    schema, table = str(table_name).split(".")[-2:]
+    try:
+        return con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+    except duckdb.Error:
+        return None
