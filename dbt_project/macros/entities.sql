@@ -55,3 +55,10 @@
 {% macro spark__median(expression) -%}
     percentile({{ expression }}, 0.5)
 {%- endmacro %}
+
+{#- Two relations describe the same entity in the same month. -#}
+{% macro same_entity_month(left, right) -%}
+    {{ left }}.period_month = {{ right }}.period_month
+    and {{ left }}.entity_level = {{ right }}.entity_level
+    and {{ left }}.entity_id = {{ right }}.entity_id
+{%- endmacro %}

@@ -121,9 +121,7 @@ coverage as (
         on entities.period_month = key_clients.period_month and entities.home_branch_id = key_clients.branch_id
     left join members_by_entity
         on
-            entities.period_month = members_by_entity.period_month
-            and entities.entity_level = members_by_entity.entity_level
-            and entities.entity_id = members_by_entity.entity_id
+            {{ same_entity_month('entities', 'members_by_entity') }}
             and key_clients.client_id = members_by_entity.client_id
     group by entities.period_month, entities.entity_level, entities.entity_id
 )

@@ -40,9 +40,7 @@ monthly_active as (
     from members_at_end
     left join active_members
         on
-            members_at_end.period_month = active_members.period_month
-            and members_at_end.entity_level = active_members.entity_level
-            and members_at_end.entity_id = active_members.entity_id
+            {{ same_entity_month('members_at_end', 'active_members') }}
             and members_at_end.member_id = active_members.member_id
     group by members_at_end.period_month, members_at_end.entity_level, members_at_end.entity_id
 ),
@@ -67,10 +65,7 @@ stickiness as (
         from active_members
         group by period_month, entity_level, entity_id
     ) as mau
-        on
-            daily.period_month = mau.period_month
-            and daily.entity_level = mau.entity_level
-            and daily.entity_id = mau.entity_id
+        on {{ same_entity_month('daily', 'mau') }}
     group by daily.period_month, daily.entity_level, daily.entity_id
 ),
 
@@ -89,10 +84,7 @@ engagement as (
         monthly_active.members
     from monthly_active
     left join weighted
-        on
-            monthly_active.period_month = weighted.period_month
-            and monthly_active.entity_level = weighted.entity_level
-            and monthly_active.entity_id = weighted.entity_id
+        on {{ same_entity_month('monthly_active', 'weighted') }}
 ),
 
 joined_last_month as (
@@ -127,9 +119,7 @@ retention as (
     from cohort
     left join active_members
         on
-            cohort.period_month = active_members.period_month
-            and cohort.entity_level = active_members.entity_level
-            and cohort.entity_id = active_members.entity_id
+            {{ same_entity_month('cohort', 'active_members') }}
             and cohort.member_id = active_members.member_id
     group by cohort.period_month, cohort.entity_level, cohort.entity_id
 ),

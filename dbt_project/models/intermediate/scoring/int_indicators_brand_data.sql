@@ -95,10 +95,7 @@ reach as (
         coalesce(reach_events.reach, 0) as reach
     from published
     left join reach_events
-        on
-            published.period_month = reach_events.period_month
-            and published.entity_level = reach_events.entity_level
-            and published.entity_id = reach_events.entity_id
+        on {{ same_entity_month('published', 'reach_events') }}
 ),
 
 verified as (
@@ -133,9 +130,7 @@ content_mix as (
     from {{ ref('int_scorecard_entities') }} as entities
     left join content_by_entity
         on
-            entities.period_month = content_by_entity.period_month
-            and entities.entity_level = content_by_entity.entity_level
-            and entities.entity_id = content_by_entity.entity_id
+            {{ same_entity_month('entities', 'content_by_entity') }}
             and content_by_entity.content_type in ('industry_news', 'policy_interpretation', 'finance_knowledge')
     group by entities.period_month, entities.entity_level, entities.entity_id
 )

@@ -65,15 +65,9 @@ scored as (
         end as veto_reason
     from points
     left join adjustments
-        on
-            points.period_month = adjustments.period_month
-            and points.entity_level = adjustments.entity_level
-            and points.entity_id = adjustments.entity_id
+        on {{ same_entity_month('points', 'adjustments') }}
     left join red_lines
-        on
-            points.period_month = red_lines.period_month
-            and points.entity_level = red_lines.entity_level
-            and points.entity_id = red_lines.entity_id
+        on {{ same_entity_month('points', 'red_lines') }}
 ),
 
 final as (

@@ -85,9 +85,7 @@ base as (
             and entities.entity_id = overrides.entity_id
     left join indicator_values
         on
-            entities.period_month = indicator_values.period_month
-            and entities.entity_level = indicator_values.entity_level
-            and entities.entity_id = indicator_values.entity_id
+            {{ same_entity_month('entities', 'indicator_values') }}
             and indicators.indicator_code = indicator_values.indicator_code
 ),
 
@@ -151,15 +149,10 @@ fractions as (
     from with_status
     left join band_fractions
         on
-            with_status.period_month = band_fractions.period_month
-            and with_status.entity_level = band_fractions.entity_level
-            and with_status.entity_id = band_fractions.entity_id
+            {{ same_entity_month('with_status', 'band_fractions') }}
             and with_status.indicator_code = band_fractions.indicator_code
     left join peer_groups
-        on
-            with_status.period_month = peer_groups.period_month
-            and with_status.entity_level = peer_groups.entity_level
-            and with_status.entity_id = peer_groups.entity_id
+        on {{ same_entity_month('with_status', 'peer_groups') }}
 ),
 
 dimension_weights as (
@@ -200,15 +193,10 @@ weighted as (
     from fractions
     inner join dimension_weights
         on
-            fractions.period_month = dimension_weights.period_month
-            and fractions.entity_level = dimension_weights.entity_level
-            and fractions.entity_id = dimension_weights.entity_id
+            {{ same_entity_month('fractions', 'dimension_weights') }}
             and fractions.dimension = dimension_weights.dimension
     inner join entity_weights
-        on
-            fractions.period_month = entity_weights.period_month
-            and fractions.entity_level = entity_weights.entity_level
-            and fractions.entity_id = entity_weights.entity_id
+        on {{ same_entity_month('fractions', 'entity_weights') }}
 )
 
 select
