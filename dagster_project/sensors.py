@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.ingest.load import LandingFile, landing_files
+from dagster_project.ingest.load import LandingFile, file_sha256, landing_files
 from dagster_project.jobs import month_partition, refresh_job
 from dagster_project.resources import LandingZone
 from dagster_project.settings import LOCAL_TIMEZONE
@@ -37,16 +37,8 @@ class Seen:
     sha256: str
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def diff_landing(
-    cursor: dict[str, Seen], files: Iterable[LandingFile], hasher: Callable[[Path], str] = _sha256
+    cursor: dict[str, Seen], files: Iterable[LandingFile], hasher: Callable[[Path], str] = file_sha256
 ) -> tuple[list[LandingFile], dict[str, Seen]]:
     """Files that are new or whose content changed since ``cursor``, and the next cursor."""
     changed, following = [], {}

@@ -320,12 +320,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     for row in s["method_params"]:
         code, param = row["indicator_code"], row["param"]
         if code not in codes:
-            problems.add(
-                row.path,
-                row.number,
-                "indicator_code",
-                f"{code!r} is not an indicator of this version",
-            )
+            _unknown_indicator(row, problems)
             continue
         allowed = METHODS.get(str(methods[code]), set()) | OPTIONAL_PARAMS
         if param not in allowed:
@@ -343,12 +338,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     bands: dict[str, list[Row]] = defaultdict(list)
     for row in s["bands"]:
         if row["indicator_code"] not in codes:
-            problems.add(
-                row.path,
-                row.number,
-                "indicator_code",
-                f"{row['indicator_code']!r} is not an indicator of this version",
-            )
+            _unknown_indicator(row, problems)
             continue
         bands[str(row["indicator_code"])].append(row)
         if isinstance(row["fraction"], float) and not 0 <= row["fraction"] <= 1:
@@ -377,12 +367,7 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     targets = {(r["indicator_code"], r["entity_level"], r["entity_id"]): r for r in s["targets"]}
     for row in s["targets"]:
         if row["indicator_code"] not in codes:
-            problems.add(
-                row.path,
-                row.number,
-                "indicator_code",
-                f"{row['indicator_code']!r} is not an indicator of this version",
-            )
+            _unknown_indicator(row, problems)
         if isinstance(row["target"], float) and row["target"] <= 0:
             problems.add(row.path, row.number, "target", "must be positive")
     target_file = tv.folder / "targets.csv"
@@ -453,6 +438,15 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
                 "value",
                 f"{name} must be a {kind}, got {value!r}",
             )
+
+
+def _unknown_indicator(row: Row, problems: Problems) -> None:
+    problems.add(
+        row.path,
+        row.number,
+        "indicator_code",
+        f"{row['indicator_code']!r} is not an indicator of this version",
+    )
 
 
 def _is_number(text: str) -> bool:

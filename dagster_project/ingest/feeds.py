@@ -67,9 +67,6 @@ class Feed:
     def upstream_feeds(self) -> list[str]:
         return sorted({target for target, _ in self.hard_fks.values() if target != self.name})
 
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
 
 def _c(name: str, type_: ColumnType = "text", **kw: object) -> Column:
     return Column(name, type_, **kw)  # type: ignore[arg-type]
@@ -348,6 +345,3 @@ FEEDS: dict[str, Feed] = {
         ),
     )
 }
-
-#: Load order that satisfies every hard foreign key.
-LOAD_ORDER: list[str] = list(FEEDS)

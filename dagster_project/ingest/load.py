@@ -189,7 +189,8 @@ def _transcoded_copy(path: Path, encoding: str, folder: Path) -> Path:
     return target
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (the ledger and the landing sensor compare files by it)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
@@ -201,7 +202,7 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, csv_path: Path) -> None:
+def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, csv_path: Path) -> None:
     """Read the file into temp table ``_stage`` (all VARCHAR, ``_line``) and ``_stage_rejects``."""
     for table in ("_stage", "_stage_rejects", "_rej_errors", "_rej_scans"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -358,7 +359,7 @@ def _record(
 def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = False) -> FileResult:
     """Load one delivery (see the module docstring); never raises for bad content."""
     feed = FEEDS[lf.feed]
-    size, sha = lf.path.stat().st_size, _sha256(lf.path)
+    size, sha = lf.path.stat().st_size, file_sha256(lf.path)
     previous = _latest_ledger(con, lf.name)
     if previous and previous[0] == sha and not force:
         return FileResult(lf.name, "unchanged")
@@ -374,7 +375,7 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
                 encoding = detect_encoding(lf.path)
                 if encoding != "utf-8":
                     csv_path = _transcoded_copy(lf.path, encoding, Path(tmp))
-            _stage_file(con, feed, lf.path, csv_path)
+            _stage_file(con, lf.path, csv_path)
             present = [r[0] for r in con.execute("DESCRIBE _stage").fetchall()]
             missing = [c for c in feed.required_columns if c not in present]
             if missing:

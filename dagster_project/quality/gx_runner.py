@@ -54,10 +54,6 @@ class Outcome:
         """True when no ERROR-level expectation failed (warnings do not stop a gate)."""
         return not any(f.severity == "ERROR" for f in self.failures)
 
-    @property
-    def severity(self) -> str:
-        return "ERROR" if not self.passed else "WARN"
-
 
 @cache
 def _context(root: str) -> Any:

@@ -38,10 +38,6 @@ class Suite:
     batch_query: str
     definition: dict[str, Any]
 
-    @property
-    def severities(self) -> list[str]:
-        return [e["meta"]["severity"] for e in self.definition["expectations"]]
-
     def batch_sql(self, month_start: date, month_end: date, month_closed: bool) -> str:
         feed_rows = ", ".join(f"('{f.name}', {str(f.daily).lower()})" for f in FEEDS.values())
         return Template(self.batch_query).substitute(

@@ -131,14 +131,8 @@ select
     cast(communities_touched as {{ dbt.type_int() }}) as communities_touched,
     first_touch_at,
     cast(share as double) as share
-from explicit_shares
-union all
-select
-    lead_id,
-    community_id,
-    attribution_rule,
-    cast(touch_order as {{ dbt.type_int() }}) as touch_order,
-    cast(communities_touched as {{ dbt.type_int() }}) as communities_touched,
-    first_touch_at,
-    cast(share as double) as share
-from touch_shares
+from (
+    select * from explicit_shares
+    union all
+    select * from touch_shares
+) as shares
