@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -66,6 +67,10 @@ def run(
     months: Annotated[
         str | None, typer.Option(help="YYYY-MM:YYYY-MM (default: every month that has files).")
     ] = None,
+    full_refresh: Annotated[
+        bool,
+        typer.Option(help="Rebuild the incremental dbt models from scratch (after their columns changed)."),
+    ] = False,
 ) -> None:
     """Materialize every asset (ingestion, dbt models and tests) for the months, in-process."""
     if landing:
@@ -92,9 +97,14 @@ def run(
 
     from dagster_project.pipeline import gate_failures, materialize_all, step_failures
 
+    # the single-run backfill policy is a beta parameter: one warning per asset is noise here
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
     console.print(f"materializing {first} … {last} from {settings.landing_dir} into {settings.warehouse}")
-    result = materialize_all(settings.landing_dir, settings.warehouse, first, last, instance)
+    result = materialize_all(
+        settings.landing_dir, settings.warehouse, first, last, instance, full_refresh=full_refresh
+    )
     failures = step_failures(result)
     for failure in failures:
         if not failure.is_gate:
@@ -125,9 +135,13 @@ def backfill(
         Path | None, typer.Option(help="Landing zone (default $SCORECARD_LANDING_DIR).")
     ] = None,
     warehouse: WarehouseOption = None,
+    full_refresh: Annotated[
+        bool,
+        typer.Option(help="Rebuild the incremental dbt models from scratch (after their columns changed)."),
+    ] = False,
 ) -> None:
     """Rebuild a range of months in one run (a single-run backfill); safe to repeat."""
-    run(landing=landing, warehouse=warehouse, months=months)
+    run(landing=landing, warehouse=warehouse, months=months, full_refresh=full_refresh)
 
 
 @app.command()

@@ -12,13 +12,20 @@ from dagster_project.schedules import SCHEDULES
 from dagster_project.sensors import SENSORS
 from dagster_project.settings import load_settings
 from dagster_project.template_assets import scorecard_template
-from dagster_project.transform import dbt_models, dbt_resource
+from dagster_project.transform import dbt_master_data, dbt_monthly, dbt_resource
 
 SETTINGS = load_settings()
 
 #: Every step runs in one process, one after the other: DuckDB allows a single writer.
 defs = dg.Definitions(
-    assets=[*FEED_ASSETS, scorecard_template, dbt_models, ingestion_gate, published_scorecard],
+    assets=[
+        *FEED_ASSETS,
+        scorecard_template,
+        dbt_master_data,
+        dbt_monthly,
+        ingestion_gate,
+        published_scorecard,
+    ],
     asset_checks=MARTS_CHECKS,
     jobs=[refresh_job, publish_job],
     schedules=SCHEDULES,

@@ -6,8 +6,9 @@
 * ``publish_job``: everything, including the quality gates and publication of final scores;
   run on the 3rd of each month for the month before.
 
-Both are monthly-partitioned; the in-process executor and the instance's run queue (one run at
-a time, dagster_home/dagster.yaml) keep DuckDB to a single writer.
+Both are monthly-partitioned (inferred from their assets); the in-process executor and the
+instance's run queue (one run at a time, dagster_home/dagster.yaml) keep DuckDB to a single
+writer.
 """
 
 from __future__ import annotations
@@ -16,14 +17,11 @@ from datetime import datetime
 
 import dagster as dg
 
-from dagster_project.partitions import MONTHLY
-
 PROVISIONAL = dg.AssetSelection.all() - dg.AssetSelection.groups("quality", "published")
 
 refresh_job = dg.define_asset_job(
     name="refresh_job",
     selection=PROVISIONAL,
-    partitions_def=MONTHLY,
     description="Load what landed and refresh the provisional scores of the partition's month.",
     tags={"scorecard/kind": "provisional"},
 )
@@ -31,7 +29,6 @@ refresh_job = dg.define_asset_job(
 publish_job = dg.define_asset_job(
     name="publish_job",
     selection=dg.AssetSelection.all(),
-    partitions_def=MONTHLY,
     description="Load, score, run the quality gates and publish the partition's month if they pass.",
     tags={"scorecard/kind": "final"},
 )

@@ -21,6 +21,14 @@ def partition_range_tags(first_month: str, last_month: str) -> dict[str, str]:
     }
 
 
+def run_config(full_refresh: bool = False) -> dict[str, object]:
+    """Run configuration: INFO logs, and a full refresh of the dbt steps when asked for."""
+    if not full_refresh:
+        return QUIET_RUN_CONFIG
+    dbt_config = {"config": {"full_refresh": True}}
+    return {**QUIET_RUN_CONFIG, "ops": {"dbt_master_data": dbt_config, "dbt_monthly": dbt_config}}
+
+
 def materialize_all(
     landing: Path,
     warehouse: Path,
@@ -28,6 +36,7 @@ def materialize_all(
     last_month: str,
     instance: dg.DagsterInstance | None = None,
     selection: dg.AssetSelection | None = None,
+    full_refresh: bool = False,
 ) -> dg.ExecuteInProcessResult:
     """Every asset (ingestion of each feed, then dbt build) for the months given, in one run.
 
@@ -48,7 +57,7 @@ def materialize_all(
         resources=resources,
         instance=instance or dg.DagsterInstance.ephemeral(),
         tags=partition_range_tags(first_month, last_month),
-        run_config=QUIET_RUN_CONFIG,
+        run_config=run_config(full_refresh),
         raise_on_error=False,
         selection=selection,
     )

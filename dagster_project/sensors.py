@@ -23,6 +23,7 @@ import dagster as dg
 from dagster_project.ingest.feeds import FEEDS
 from dagster_project.ingest.load import LandingFile, file_sha256, landing_files
 from dagster_project.jobs import month_partition, refresh_job
+from dagster_project.partitions import MONTHLY
 from dagster_project.resources import LandingZone
 from dagster_project.settings import LOCAL_TIMEZONE
 
@@ -86,7 +87,7 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingZon
     files = [lf for feed in FEEDS for lf in landing_files(landing.root, feed)]
     changed, seen = diff_landing(decode_cursor(context.cursor), files)
     today = month_partition(datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
-    valid = set(refresh_job.partitions_def.get_partition_keys(dynamic_partitions_store=context.instance))
+    valid = set(MONTHLY.get_partition_keys())
     published = context.instance.get_materialized_partitions(PUBLISHED) if context.instance else set()
     requests, skipped = [], []
     for partition, names in sorted(affected_months(changed, today).items()):

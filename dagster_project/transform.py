@@ -5,6 +5,8 @@ dbt sources map onto the ingestion assets (``raw/<feed>``), and groups follow th
 the asset graph reads left to right from raw feeds to marts.
 """
 
+import json
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -15,11 +17,15 @@ import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
     DbtCliResource,
     DbtProject,
     dbt_assets,
 )
+from pydantic import Field
 
+from dagster_project.ingest.feeds import FEEDS
+from dagster_project.partitions import MONTHLY
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
 
@@ -87,19 +93,84 @@ class ScorecardTranslator(DagsterDbtTranslator):
 TRANSLATOR = ScorecardTranslator(settings=DagsterDbtTranslatorSettings(enable_code_references=True))
 
 
+#: Every dbt node downstream of a monthly feed: built per month partition. The rest (master data,
+#: reference seeds, their dimensions) is unpartitioned and never depends on a monthly node, so the
+#: two dbt steps run one after the other with no cycle between them.
+MONTHLY_DBT_SELECT = " ".join(f"source:raw.{feed.name}+" for feed in FEEDS.values() if feed.partitioned)
+
+
+class DbtBuildConfig(dg.Config):
+    """Run configuration of the dbt steps (the launchpad shows it)."""
+
+    full_refresh: bool = Field(
+        default=False,
+        description="Rebuild incremental models from scratch (needed after their columns change).",
+    )
+
+
+def dbt_build_args(window: dg.TimeWindow | None, full_refresh: bool = False) -> list[str]:
+    """`dbt build` arguments for a run: a partitioned run passes its window (local dates, end
+    exclusive) as vars, and the incremental models rebuild only those months."""
+    args = ["build"]
+    if window is not None:
+        window_vars = {
+            "partition_start": window.start.date().isoformat(),
+            "partition_end": window.end.date().isoformat(),
+        }
+        args += ["--vars", json.dumps(window_vars)]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
+    exclude=MONTHLY_DBT_SELECT,
+    name="dbt_master_data",
     dagster_dbt_translator=TRANSLATOR,
     pool=WAREHOUSE_WRITER_POOL,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse) -> Iterator[Any]:
-    """`dbt build` of the selected models, seeds and tests (tests become asset checks).
+def dbt_master_data(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
+) -> Iterator[Any]:
+    """Master data, reference seeds and dimensions: rebuilt whole (they are small)."""
+    yield from build_with_metadata(context, dbt, warehouse, dbt_build_args(None, config.full_refresh))
 
-    Row counts are added once dbt has finished: while it runs, the dbt process holds DuckDB's
-    single writer lock, so the events are held back and counted through a read-only connection.
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    select=MONTHLY_DBT_SELECT,
+    name="dbt_monthly",
+    partitions_def=MONTHLY,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=TRANSLATOR,
+    pool=WAREHOUSE_WRITER_POOL,
+)
+def dbt_monthly(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
+) -> Iterator[Any]:
+    """Everything built from monthly feeds, for the run's months (a backfill: all of them at once)."""
+    args = dbt_build_args(context.partition_time_window, config.full_refresh)
+    yield from build_with_metadata(context, dbt, warehouse, args)
+
+
+def build_with_metadata(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, args: list[str]
+) -> Iterator[Any]:
+    """`dbt build` of the selected models, seeds and tests (tests become asset checks), with
+    column schemas, column-level lineage and row counts on each materialization.
+
+    While dbt runs, its process holds DuckDB's single writer lock: dagster-dbt waits for it to
+    finish before fetching column metadata, and the row counts are taken read-only after that.
     """
-    events = list(dbt.cli(["build"], context=context).stream())
+    # dbt's profile takes the warehouse path from the environment (dbt runs in a child process):
+    # make it the path of this run's warehouse resource, so dbt and the other steps share a file.
+    os.environ["SCORECARD_WAREHOUSE"] = str(Path(warehouse.path).resolve())
+    invocation = dbt.cli(args, context=context)
+    events = list(invocation.stream().fetch_column_metadata())
+    release_duckdb_adapter(invocation)
     with warehouse.connect(read_only=True) as con:
         for event in events:
             if isinstance(event, dg.Output):
@@ -108,6 +179,25 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
                 if count is not None:
                     event = event.with_metadata({**event.metadata, "dagster/row_count": count})
             yield event
+
+
+def release_duckdb_adapter(invocation: DbtCliInvocation) -> None:
+    """Close the DuckDB connection of the in-process dbt adapter that fetched column metadata.
+
+    dbt-duckdb keeps one DuckDB instance per process for as long as the process lives; left open,
+    it holds the writer lock (the next dbt process cannot open the warehouse) and makes any
+    read-only connection of this process fail ("different configuration").
+    """
+    adapter = invocation.adapter
+    if adapter is None or adapter.type() != "duckdb":
+        return
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    adapter.connections.cleanup_all()
+    environment = DuckDBConnectionManager._ENV  # noqa: SLF001 - dbt-duckdb has no public close
+    DuckDBConnectionManager.close_all_connections()
+    if environment is not None:
+        environment.close()
 
 
 def relation_row_count(con: duckdb.DuckDBPyConnection, metadata: Mapping[str, Any]) -> int | None:

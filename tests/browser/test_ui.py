@@ -1,8 +1,10 @@
 """The Dagster UI as an auditor sees it, in headless Chromium (Debian's, no browser download).
 
 A small demo warehouse is built and published through a real Dagster instance; the UI
-(`dagster-webserver` on the same code location, as `make ui` starts it) must show the lineage
-from a raw feed to the published scorecard, and the latest check results of the gated marts.
+(`dagster dev` on the same code location and instance settings, as `make ui` starts it: webserver
+and daemon) must show the lineage from a raw feed to the published scorecard and the latest
+check results of the gated marts, and a backfill launched the way the UI launches one (its
+GraphQL mutation, run by the daemon) must build the months and change nothing when repeated.
 Screenshots are saved under test-output/browser/.
 """
 
@@ -21,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from dagster_project.demo.generate import generate
@@ -29,7 +32,8 @@ from dagster_project.pipeline import materialize_all
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = PROJECT_ROOT / "test-output" / "browser"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -58,7 +62,7 @@ def _graphql(base: str, query: str, variables: dict | None = None) -> dict:
 
 
 @pytest.fixture(scope="module")
-def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
             "Debian's chromium is not installed: `make test-slow` installs it (apt-get install chromium)"
@@ -66,9 +70,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("ui")
     home, landing, warehouse = root / "dagster_home", root / "landing", root / "warehouse.duckdb"
     home.mkdir()
-    (home / "dagster.yaml").write_text(
-        "telemetry:\n  enabled: false\nnux:\n  enabled: false\n", encoding="utf-8"
-    )
+    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
     generate(landing, scale=0.01, start="2025-01", months=2, seed=11, show_progress=False)
     env = {
         **os.environ,
@@ -91,7 +93,8 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).with_name("dagster-webserver")),
+            str(Path(sys.executable).with_name("dagster")),
+            "dev",
             "-m",
             "dagster_project.definitions",
             "-h",
@@ -116,14 +119,15 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("dagster-webserver did not start") from None
                 time.sleep(1)
-        yield base
+        yield {"base": base, "warehouse": warehouse}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
-def test_lineage_from_a_raw_feed_to_the_published_scorecard(ui: str) -> None:
-    nodes = _graphql(ui, "{ assetNodes { assetKey { path } dependencyKeys { path } } }")["assetNodes"]
+def test_lineage_from_a_raw_feed_to_the_published_scorecard(ui: dict) -> None:
+    base = ui["base"]
+    nodes = _graphql(base, "{ assetNodes { assetKey { path } dependencyKeys { path } } }")["assetNodes"]
     parents = {
         "/".join(n["assetKey"]["path"]): ["/".join(d["path"]) for d in n["dependencyKeys"]] for n in nodes
     }
@@ -147,14 +151,14 @@ def test_lineage_from_a_raw_feed_to_the_published_scorecard(ui: str) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1800, "height": 1100})
         # the global lineage, one node per layer, left to right from raw feeds to published scores
-        page.goto(f"{ui}/asset-groups", wait_until="domcontentloaded")
+        page.goto(f"{base}/asset-groups", wait_until="domcontentloaded")
         for group in ("raw", "staging", "intermediate", "marts", "quality", "published"):
             page.get_by_text(group, exact=True).first.wait_for(timeout=90_000)
         page.screenshot(path=str(OUTPUT / "asset_graph.png"))
 
         # the published scorecard's upstream lineage reaches the raw feeds through the gate
         page.goto(
-            f"{ui}/assets/published/scorecard?view=lineage&lineageScope=upstream&lineageDepth=8",
+            f"{base}/assets/published/scorecard?view=lineage&lineageScope=upstream&lineageDepth=8",
             wait_until="domcontentloaded",
         )
         for label in ("engagement_events", "memberships", "ingestion_gate"):
@@ -162,10 +166,93 @@ def test_lineage_from_a_raw_feed_to_the_published_scorecard(ui: str) -> None:
         page.screenshot(path=str(OUTPUT / "published_scorecard_lineage.png"))
 
         # the latest result of the GX gate on the scorecard mart, with its Data Docs link
-        page.goto(f"{ui}/assets/marts/scorecard?view=checks", wait_until="domcontentloaded")
+        page.goto(f"{base}/assets/marts/scorecard?view=checks", wait_until="domcontentloaded")
         page.get_by_text("This is a blocking asset check.", exact=False).first.wait_for(timeout=60_000)
         for text in ("marts_scorecard", "Passed", "gx_data_docs"):
             page.get_by_text(text, exact=True).first.wait_for(timeout=60_000)
         page.screenshot(path=str(OUTPUT / "scorecard_checks.png"))
         browser.close()
     assert (OUTPUT / "asset_graph.png").stat().st_size > 10_000
+
+
+LAUNCH_BACKFILL = """
+mutation($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+    ... on UnauthorizedError { message }
+  }
+}
+"""
+
+BACKFILL_STATUS = """
+query($id: String!) {
+  partitionBackfillOrError(backfillId: $id) {
+    ... on PartitionBackfill { status }
+  }
+  runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
+    ... on Runs { results { runId status tags { key value } } }
+  }
+}
+"""
+
+
+def _backfill(base: str, asset_keys: list[list[str]], months: list[str]) -> tuple[str, list[dict]]:
+    """Launch a backfill of every asset over ``months`` as the UI's launch dialog does, and wait."""
+    params = {"assetSelection": [{"path": key} for key in asset_keys], "partitionNames": months}
+    launched = _graphql(base, LAUNCH_BACKFILL, {"params": params})["launchPartitionBackfill"]
+    assert launched["__typename"] == "LaunchBackfillSuccess", launched
+    backfill_id = launched["backfillId"]
+    deadline = time.monotonic() + 900
+    while True:
+        data = _graphql(base, BACKFILL_STATUS, {"id": backfill_id})
+        status = data["partitionBackfillOrError"]["status"]
+        if status not in ("REQUESTED",):
+            break
+        assert time.monotonic() < deadline, f"backfill {backfill_id} still {status}"
+        time.sleep(5)
+    runs = data["runsOrError"]["results"]
+    assert status == "COMPLETED_SUCCESS", (status, runs)
+    return backfill_id, runs
+
+
+def test_a_backfill_launched_like_the_ui_builds_the_months_once_and_repeats_idempotently(ui: dict) -> None:
+    base, warehouse = ui["base"], ui["warehouse"]
+    nodes = _graphql(base, "{ assetNodes { assetKey { path } isMaterializable } }")["assetNodes"]
+    keys = [n["assetKey"]["path"] for n in nodes if n["isMaterializable"]]
+    months = ["2025-01-01", "2025-02-01"]
+
+    def state() -> tuple[dict[str, int], list[tuple]]:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            counts = {
+                table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("raw.engagement_events", "marts.fct_engagement_daily", "marts.scorecard")
+            }
+            releases = con.execute(
+                "SELECT release_id, period_month, content_hash FROM published.scorecard_release ORDER BY 1"
+            ).fetchall()
+        return counts, releases
+
+    before = state()
+    first_id, first_runs = _backfill(base, keys, months)
+    # the monthly assets of both months go in one run (single-run backfill policy)
+    ranged = [
+        r for r in first_runs if any(t["key"] == "dagster/asset_partition_range_end" for t in r["tags"])
+    ]
+    assert len(ranged) == 1, first_runs
+    assert state() == before
+
+    _backfill(base, keys, months)
+    assert state() == before
+
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1800, "height": 1100})
+        page.goto(f"{base}/runs/b/{first_id}?tab=partitions", wait_until="domcontentloaded")
+        page.get_by_text("Completed", exact=False).first.wait_for(timeout=60_000)
+        page.screenshot(path=str(OUTPUT / "backfill.png"))
+        browser.close()

@@ -11,45 +11,12 @@ import dagster as dg
 import pytest
 
 from dagster_project.cli import GATE_FAILED_EXIT_CODE
-from dagster_project.demo.generate import generate
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.pipeline import materialize_all
 from tests.conftest import query, write_delivery
+from tests.integration.conftest import table_counts
 from tests.master_data import write_master_data
 
 PII_COLUMNS = {c.name for feed in FEEDS.values() for c in feed.columns if c.pii}
-
-
-def _counts(warehouse: Path) -> dict[str, int]:
-    """Rows per table, but the logs that grow with every run (file ledger, gate results)."""
-    tables = query(
-        warehouse,
-        "SELECT table_schema, table_name FROM information_schema.tables "
-        "WHERE table_schema <> 'quality' AND table_name NOT IN ('_file_ledger')",
-    )
-    return {f"{s}.{t}": query(warehouse, f'SELECT count(*) FROM "{s}"."{t}"')[0][0] for s, t in tables}
-
-
-@pytest.fixture(scope="module")
-def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """Generate a small demo landing zone and run the whole pipeline on it twice."""
-    root = tmp_path_factory.mktemp("demo")
-    landing, warehouse = root / "landing", root / "warehouse.duckdb"
-    generate(landing, scale=0.01, start="2025-01", months=4, seed=3, show_progress=False)
-    first = materialize_all(landing, warehouse, "2025-01", "2025-04")
-    counts_first = _counts(warehouse)
-    ledger_first = query(warehouse, "SELECT count(*) FROM raw._file_ledger")[0][0]
-    releases_first = query(warehouse, "SELECT release_id, content_hash FROM published.scorecard_release")
-    second = materialize_all(landing, warehouse, "2025-01", "2025-04")
-    return {
-        "releases_first": releases_first,
-        "warehouse": warehouse,
-        "landing": landing,
-        "first": first,
-        "second": second,
-        "counts_first": counts_first,
-        "ledger_first": ledger_first,
-    }
 
 
 def test_every_layer_is_populated_and_every_dbt_test_passes(demo_runs: dict) -> None:
@@ -79,8 +46,12 @@ def test_every_layer_is_populated_and_every_dbt_test_passes(demo_runs: dict) -> 
     assert failed == []
 
 
-def test_running_twice_gives_identical_row_counts(demo_runs: dict) -> None:
-    assert _counts(demo_runs["warehouse"]) == demo_runs["counts_first"]
+def test_running_a_backfill_twice_changes_nothing(demo_runs: dict) -> None:
+    assert table_counts(demo_runs["warehouse"]) == demo_runs["counts_first"]
+    releases = query(
+        demo_runs["warehouse"], "SELECT release_id, content_hash FROM published.scorecard_release"
+    )
+    assert releases == demo_runs["releases_first"] and len(releases) == 6
     # unchanged files are skipped, not reloaded
     assert (
         query(demo_runs["warehouse"], "SELECT count(*) FROM raw._file_ledger")[0][0]
@@ -288,7 +259,7 @@ def test_the_latest_delivery_of_a_key_wins(handmade: Path) -> None:
     assert query(handmade, "SELECT count(*) FROM marts.fct_loan_funnel WHERE lead_id = 'L_ONE'") == [(1,)]
 
 
-def test_dbt_assets_carry_row_counts_and_code_versions(demo_runs: dict) -> None:
+def test_dbt_assets_carry_row_counts_code_versions_and_column_lineage(demo_runs: dict) -> None:
     materializations = {
         tuple(m.asset_key.path): m for m in demo_runs["first"].get_asset_materialization_events()
     }
@@ -298,3 +269,9 @@ def test_dbt_assets_carry_row_counts_and_code_versions(demo_runs: dict) -> None:
 
     node = defs.resolve_asset_graph().get(dg.AssetKey(["marts", "fct_loan_funnel"]))
     assert node.code_version  # the model's checksum: changed SQL shows as changed in the UI
+
+    scorecard = materializations[("marts", "scorecard")].materialization.metadata
+    columns = {c.name for c in scorecard["dagster/column_schema"].schema.columns}
+    assert {"final_score", "grade", "incentive_multiplier"} <= columns
+    lineage = scorecard["dagster/column_lineage"].lineage.deps_by_column
+    assert dg.AssetKey(["marts", "scorecard_indicator"]) in {d.asset_key for d in lineage["base_points"]}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import dagster as dg
 import pytest
 import typer
 
@@ -12,8 +14,8 @@ from dagster_project.cli import parse_month_range
 from dagster_project.ingest.feeds import FEEDS
 from dagster_project.ingest.load import landing_files, rule_checks
 from dagster_project.pii import hmac_sha256
-from dagster_project.pipeline import partition_range_tags
-from dagster_project.transform import dbt_layer
+from dagster_project.pipeline import partition_range_tags, run_config
+from dagster_project.transform import dbt_build_args, dbt_layer
 
 
 def test_month_ranges() -> None:
@@ -91,3 +93,27 @@ def test_hmac_is_keyed_and_stable() -> None:
 )
 def test_dbt_layer(props: dict, layer: str) -> None:
     assert dbt_layer(props) == layer
+
+
+def test_dbt_build_args_pass_the_partition_window_as_local_dates() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    window = dg.TimeWindow(datetime(2025, 1, 1, tzinfo=shanghai), datetime(2025, 7, 1, tzinfo=shanghai))
+    assert dbt_build_args(None) == ["build"]
+    assert dbt_build_args(window) == [
+        "build",
+        "--vars",
+        '{"partition_start": "2025-01-01", "partition_end": "2025-07-01"}',
+    ]
+    assert dbt_build_args(window, full_refresh=True)[-1] == "--full-refresh"
+
+
+def test_a_full_refresh_reaches_both_dbt_steps_and_is_valid_job_config() -> None:
+    from dagster_project.definitions import defs
+
+    config = run_config(full_refresh=True)
+    assert config["ops"] == {
+        "dbt_master_data": {"config": {"full_refresh": True}},
+        "dbt_monthly": {"config": {"full_refresh": True}},
+    }
+    for job in ("refresh_job", "publish_job"):
+        dg.validate_run_config(defs.get_job_def(job), config)

@@ -32,3 +32,21 @@ def test_event_feeds_are_monthly_partitioned_and_master_data_is_not() -> None:
     for feed in FEEDS.values():
         partitions = graph.get(dg.AssetKey(["raw", feed.name])).partitions_def
         assert (partitions is not None) == feed.partitioned, feed.name
+
+
+def test_dbt_models_of_monthly_feeds_are_partitioned_and_backfill_in_one_run() -> None:
+    graph = defs.resolve_asset_graph()
+    for key in (["marts", "scorecard"], ["marts", "fct_engagement_daily"], ["staging", "stg_leads"]):
+        node = graph.get(dg.AssetKey(key))
+        assert node.partitions_def is not None, key
+        assert node.backfill_policy == dg.BackfillPolicy.single_run(), key
+    for key in (["marts", "dim_manager"], ["intermediate", "int_community_owner_history"]):
+        assert graph.get(dg.AssetKey(key)).partitions_def is None, key
+
+
+def test_each_dbt_set_is_one_step_of_the_jobs() -> None:
+    """No master-data model depends on a monthly one, so Dagster need not split a dbt set into
+    several steps (each a dbt invocation) to order them."""
+    for job in ("refresh_job", "publish_job"):
+        steps = [node.name for node in defs.get_job_def(job).graph.nodes]
+        assert steps.count("dbt_master_data") == 1 and steps.count("dbt_monthly") == 1, steps

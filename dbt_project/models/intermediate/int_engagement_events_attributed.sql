@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', event_time='activity_date') }}
+
 {#- Every engagement event with its local month, whether the actor is a staff account of the
     community, its Orbit weight, and the community's entity on the event's local date. -#}
 with staff_accounts as (
@@ -28,3 +30,4 @@ left join staff_accounts
 left join {{ ref('activity_weights') }} as weights on events.event_type = weights.event_type
 left join {{ ref('int_community_owner_history') }} as owners
     on events.community_id = owners.community_id and {{ holds_on('owners', 'events.activity_date') }}
+where {{ in_partition_window('events.activity_date') }}

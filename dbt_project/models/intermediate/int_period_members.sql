@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', event_time='period_month') }}
+
 {#- Members at period end (spec, Definitions): non-staff memberships with joined_at before the
     next month's first instant and left_at null or at/after it, with the entity of the community
     on the period's last day. -#}
@@ -19,3 +21,4 @@ inner join {{ ref('int_membership_spells') }} as spells
         and (spells.left_at is null or months.next_month_start <= spells.left_at)
 left join {{ ref('int_community_owner_history') }} as owners
     on spells.community_id = owners.community_id and {{ holds_on('owners', 'months.period_end_date') }}
+where {{ in_partition_window('months.period_month') }}

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', event_time='activity_date') }}
+
 {#- Grain: community x member x local day. Counts per event type, Orbit-weighted engagement,
     whether the member is a staff account of the community, and the member's events that
     day across all communities (for the anti-gaming rule). -#}
@@ -12,6 +14,7 @@ with events as (
         coalesce(weights.weight, 0) as weight
     from {{ ref('stg_engagement_events') }} as events
     left join {{ ref('activity_weights') }} as weights on events.event_type = weights.event_type
+    where {{ in_partition_window('events.activity_date') }}
 ),
 
 staff_accounts as (

@@ -4,6 +4,7 @@
     and the client's segment is the one the clients feed holds now. -#}
 with months as (
     select * from {{ ref('int_template_in_force') }}
+    where {{ in_partition_window('period_month') }}
 ),
 
 verified_joins as (

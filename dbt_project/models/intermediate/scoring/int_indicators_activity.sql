@@ -7,6 +7,7 @@
     "first staff answer after" a question is strictly later than it. -#}
 with months as (
     select * from {{ ref('int_template_in_force') }}
+    where {{ in_partition_window('period_month') }}
 ),
 
 counted_events as (

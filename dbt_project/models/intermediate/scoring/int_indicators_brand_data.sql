@@ -5,6 +5,7 @@
     content_view and share events on any piece the entity published (at any time). -#}
 with months as (
     select * from {{ ref('int_template_in_force') }}
+    where {{ in_partition_window('period_month') }}
 ),
 
 staff_accounts as (

@@ -9,6 +9,7 @@
     is unknown on the disbursement date has coefficient 1. -#}
 with months as (
     select * from {{ ref('int_template_in_force') }}
+    where {{ in_partition_window('period_month') }}
 ),
 
 lead_shares as (

@@ -6,6 +6,7 @@
     is any snapshot dated up to 6 months after the first disbursement. -#}
 with months as (
     select * from {{ ref('int_template_in_force') }}
+    where {{ in_partition_window('period_month') }}
 ),
 
 lead_shares as (

@@ -4,6 +4,7 @@
     and key-client coverage). -#}
 with months as (
     select * from {{ ref('int_template_in_force') }}
+    where {{ in_partition_window('period_month') }}
 ),
 
 owners_at_end as (

@@ -45,3 +45,4 @@ left join rules as bands
         and entities.entity_level = bands.entity_level
         and coalesce(branch_members.members, 0) >= bands.min_members
         and (bands.max_members is null or coalesce(branch_members.members, 0) <= bands.max_members)
+where {{ in_partition_window('entities.period_month') }}

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- The template version scoring each month: the latest active version whose effective_from is
     at or before the month (spec, "Template versions"), or the version named by var
     template_version for a what-if run (then only the months in var scoring_months, if given).

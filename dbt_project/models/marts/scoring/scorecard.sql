@@ -7,6 +7,7 @@
 {%- set dimensions = ['acquisition', 'activity', 'conversion', 'risk', 'brand', 'data'] -%}
 with indicators as (
     select * from {{ ref('scorecard_indicator') }}
+    where {{ in_partition_window('period_month') }}
 ),
 
 points as (

@@ -6,6 +6,7 @@
     Points and vetoes per severity and level come from the template's penalties. -#}
 with months as (
     select * from {{ ref('int_template_in_force') }}
+    where {{ in_partition_window('period_month') }}
 ),
 
 compliance as (

@@ -8,6 +8,7 @@
     Attainment is value / target, or target / value for lower-is-better indicators. -#}
 with entities as (
     select * from {{ ref('int_scorecard_entities') }}
+    where {{ in_partition_window('period_month') }}
 ),
 
 indicator_values as (

@@ -21,5 +21,6 @@ select
     sum(case when events_by_entity.is_excluded then 1.0 else 0.0 end) / count(*) as excluded_share
 from events_by_entity
 inner join {{ ref('int_template_in_force') }} as months on events_by_entity.period_month = months.period_month
+where {{ in_partition_window('events_by_entity.period_month') }}
 group by
     events_by_entity.period_month, events_by_entity.entity_level, events_by_entity.entity_id, months.template_version
