@@ -79,7 +79,7 @@ def late_day(demo_runs: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[
     caught_up = tick(None)
     shutil.copy(demo_runs["later"] / LATE_FILE, landing / "engagement_events" / LATE_FILE)
     (request,) = tick(caught_up.cursor).run_requests
-    one_day = defs.get_job_def(request.job_name or "refresh_job").execute_in_process(
+    one_day = defs.resolve_job_def(request.job_name or "refresh_job").execute_in_process(
         partition_key=request.partition_key,
         tags=request.tags,
         instance=instance,

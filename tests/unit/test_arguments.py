@@ -116,4 +116,4 @@ def test_a_full_refresh_reaches_both_dbt_steps_and_is_valid_job_config() -> None
         "dbt_monthly": {"config": {"full_refresh": True}},
     }
     for job in ("refresh_job", "publish_job"):
-        dg.validate_run_config(defs.get_job_def(job), config)
+        dg.validate_run_config(defs.resolve_job_def(job), config)

@@ -48,5 +48,5 @@ def test_each_dbt_set_is_one_step_of_the_jobs() -> None:
     """No master-data model depends on a monthly one, so Dagster need not split a dbt set into
     several steps (each a dbt invocation) to order them."""
     for job in ("refresh_job", "publish_job"):
-        steps = [node.name for node in defs.get_job_def(job).graph.nodes]
+        steps = [node.name for node in defs.resolve_job_def(job).graph.nodes]
         assert steps.count("dbt_master_data") == 1 and steps.count("dbt_monthly") == 1, steps
