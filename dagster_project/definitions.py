@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from dagster_project.ingest.assets import FEED_ASSETS
+from dagster_project.ingest.assets import FEED_ASSETS, LANDING_SPECS
 from dagster_project.jobs import publish_job, refresh_job
 from dagster_project.quality.assets import MARTS_CHECKS, ingestion_gate, published_scorecard
 from dagster_project.resources import LandingZone, Warehouse
@@ -19,6 +19,7 @@ SETTINGS = load_settings()
 #: Every step runs in one process, one after the other: DuckDB allows a single writer.
 defs = dg.Definitions(
     assets=[
+        *LANDING_SPECS,
         *FEED_ASSETS,
         scorecard_template,
         dbt_master_data,

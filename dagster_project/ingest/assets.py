@@ -40,6 +40,23 @@ def _column_schema(feed: Feed) -> dg.TableSchema:
     )
 
 
+def landing_spec(feed: Feed) -> dg.AssetSpec:
+    """The feed's landing folder: files delivered by the source system, not built here.
+
+    An external asset, so the lineage starts at the files; the landing sensor watches them.
+    """
+    return dg.AssetSpec(
+        key=["landing", feed.name],
+        group_name="landing",
+        description=f"Deliveries of {feed.name} from the {feed.system} system: "
+        f"`<landing>/{feed.name}/{feed.name}_<YYYY-MM-DD>.csv[.gz]|.parquet` (contract.md). "
+        "Written by the source system; watched by the `landing_zone` sensor.",
+        kinds={"csv"},
+        owners=["team:data-engineering"],
+        tags={"system": feed.system},
+    )
+
+
 def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
     """The asset that loads ``feed``'s deliveries (of the partition's months) into ``raw``."""
 
@@ -52,7 +69,10 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
         "bad rows go to `raw._quarantine`, every file to `raw._file_ledger`.",
         partitions_def=MONTHLY if feed.partitioned else None,
         backfill_policy=dg.BackfillPolicy.single_run() if feed.partitioned else None,
-        deps=[dg.AssetKey(["raw", upstream]) for upstream in feed.upstream_feeds],
+        deps=[
+            dg.AssetKey(["landing", feed.name]),
+            *(dg.AssetKey(["raw", upstream]) for upstream in feed.upstream_feeds),
+        ],
         kinds={"duckdb", "csv"},
         pool=WAREHOUSE_WRITER_POOL,
         owners=["team:data-engineering"],
@@ -82,4 +102,5 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
     return _load
 
 
+LANDING_SPECS: list[dg.AssetSpec] = [landing_spec(feed) for feed in FEEDS.values()]
 FEED_ASSETS: list[dg.AssetsDefinition] = [build_feed_asset(feed) for feed in FEEDS.values()]

@@ -11,11 +11,14 @@ from dagster_project.ingest.feeds import FEEDS
 def test_definitions_load_and_every_dbt_source_is_an_ingestion_asset() -> None:
     graph = defs.resolve_asset_graph()
     materializable = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
+    landing = {dg.AssetKey(["landing", feed]) for feed in FEEDS}
     for feed in FEEDS:
         assert dg.AssetKey(["raw", feed]) in materializable
-    # every upstream of every asset is itself an asset we build (no external "mystery" source)
+        assert dg.AssetKey(["landing", feed]) in graph.get(dg.AssetKey(["raw", feed])).parent_keys
+    # every upstream of every asset is an asset we build or a landing folder (no mystery source)
     for key in materializable:
-        assert graph.get(key).parent_keys <= materializable, key
+        assert graph.get(key).parent_keys <= materializable | landing, key
+    assert not landing & materializable  # the source systems write the landing files, not us
 
 
 def test_groups_follow_the_layers() -> None:
@@ -23,7 +26,16 @@ def test_groups_follow_the_layers() -> None:
     groups = {key.path[0]: graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert groups == {
         layer: layer
-        for layer in ("raw", "reference", "staging", "intermediate", "marts", "quality", "published")
+        for layer in (
+            "landing",
+            "raw",
+            "reference",
+            "staging",
+            "intermediate",
+            "marts",
+            "quality",
+            "published",
+        )
     }
 
 
