@@ -22,6 +22,9 @@ app = typer.Typer(help="Community-operations scorecard pipeline (社群运营考
 console = Console() if sys.stdout.isatty() else Console(width=200)
 
 WarehouseOption = Annotated[Path | None, typer.Option(help="DuckDB file (default $SCORECARD_WAREHOUSE).")]
+FullRefreshOption = Annotated[
+    bool, typer.Option(help="Rebuild the incremental dbt models from scratch (after their columns changed).")
+]
 
 #: `scorecard run` exit code when the warehouse was built but a quality gate stopped publication.
 GATE_FAILED_EXIT_CODE = 3
@@ -67,10 +70,7 @@ def run(
     months: Annotated[
         str | None, typer.Option(help="YYYY-MM:YYYY-MM (default: every month that has files).")
     ] = None,
-    full_refresh: Annotated[
-        bool,
-        typer.Option(help="Rebuild the incremental dbt models from scratch (after their columns changed)."),
-    ] = False,
+    full_refresh: FullRefreshOption = False,
 ) -> None:
     """Materialize every asset (ingestion, dbt models and tests) for the months, in-process."""
     if landing:
@@ -135,10 +135,7 @@ def backfill(
         Path | None, typer.Option(help="Landing zone (default $SCORECARD_LANDING_DIR).")
     ] = None,
     warehouse: WarehouseOption = None,
-    full_refresh: Annotated[
-        bool,
-        typer.Option(help="Rebuild the incremental dbt models from scratch (after their columns changed)."),
-    ] = False,
+    full_refresh: FullRefreshOption = False,
 ) -> None:
     """Rebuild a range of months in one run (a single-run backfill); safe to repeat."""
     run(landing=landing, warehouse=warehouse, months=months, full_refresh=full_refresh)

@@ -40,8 +40,9 @@ def materialize_all(
 ) -> dg.ExecuteInProcessResult:
     """Every asset (ingestion of each feed, then dbt build) for the months given, in one run.
 
-    The paths given win over the environment; they are exported too, because dbt runs in a
-    child process that reads the warehouse path from ``SCORECARD_WAREHOUSE``.
+    The paths given win over the environment; they are exported too, so that the code
+    location's settings, loaded on first import, default to them (the dbt steps pass their
+    warehouse resource's path to dbt themselves).
     """
     os.environ["SCORECARD_LANDING_DIR"] = str(landing.resolve())
     os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())

@@ -123,14 +123,16 @@ def dbt_build_args(window: dg.TimeWindow | None, full_refresh: bool = False) -> 
     return args
 
 
-@dbt_assets(
-    manifest=DBT_PROJECT.manifest_path,
-    project=DBT_PROJECT,
-    exclude=MONTHLY_DBT_SELECT,
-    name="dbt_master_data",
-    dagster_dbt_translator=TRANSLATOR,
-    pool=WAREHOUSE_WRITER_POOL,
-)
+#: What both dbt asset sets share: the project, the translator and the warehouse writer pool.
+DBT_ASSETS_ARGS: dict[str, Any] = {
+    "manifest": DBT_PROJECT.manifest_path,
+    "project": DBT_PROJECT,
+    "dagster_dbt_translator": TRANSLATOR,
+    "pool": WAREHOUSE_WRITER_POOL,
+}
+
+
+@dbt_assets(**DBT_ASSETS_ARGS, exclude=MONTHLY_DBT_SELECT, name="dbt_master_data")
 def dbt_master_data(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
 ) -> Iterator[Any]:
@@ -139,14 +141,11 @@ def dbt_master_data(
 
 
 @dbt_assets(
-    manifest=DBT_PROJECT.manifest_path,
-    project=DBT_PROJECT,
+    **DBT_ASSETS_ARGS,
     select=MONTHLY_DBT_SELECT,
     name="dbt_monthly",
     partitions_def=MONTHLY,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    dagster_dbt_translator=TRANSLATOR,
-    pool=WAREHOUSE_WRITER_POOL,
 )
 def dbt_monthly(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig

@@ -6,6 +6,7 @@ import csv
 import os
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -39,6 +40,17 @@ def write_delivery(
 def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+def tick_landing_sensor(landing: Path, instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult:
+    """One evaluation of the landing sensor on ``landing``, from ``cursor`` (Dagster's test API)."""
+    from dagster_project.resources import LandingZone
+    from dagster_project.sensors import landing_zone_sensor
+
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"landing": LandingZone(path=str(landing))}
+    )
+    return landing_zone_sensor(context)
 
 
 @pytest.fixture

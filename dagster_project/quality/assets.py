@@ -83,16 +83,18 @@ def _marts_check(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
         "partitions); a failure blocks publication.",
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+        window = "true"
+        if context.has_partition_key or context.has_partition_key_range:
+            start, end = context.partition_time_window.start.date(), context.partition_time_window.end.date()
+            window = f"period_month >= DATE '{start}' AND period_month < DATE '{end}'"
         with warehouse.connect() as con:
             present = [
                 r[0]
                 for r in con.execute(
-                    f"SELECT DISTINCT period_month FROM {asset_key.path[0]}.{asset_key.path[1]} ORDER BY 1"
+                    f"SELECT DISTINCT period_month FROM {asset_key.path[0]}.{asset_key.path[1]} "
+                    f"WHERE {window} ORDER BY 1"
                 ).fetchall()
             ]
-            if context.has_partition_key or context.has_partition_key_range:
-                window = context.partition_time_window
-                present = [m for m in present if window.start.date() <= m < window.end.date()]
             months = [m for start in present for m in months_between(start, start + timedelta(days=1))]
             results, docs = run_gate(
                 con, [suite], months, local_today(), Path(warehouse.path), context.run.run_id

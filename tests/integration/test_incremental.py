@@ -18,7 +18,7 @@ import pytest
 
 from dagster_project.pipeline import failure_messages
 from dagster_project.resources import LandingZone, Warehouse
-from tests.conftest import query
+from tests.conftest import query, tick_landing_sensor
 from tests.integration.conftest import LATE_FILE
 
 MARK = -7
@@ -66,19 +66,11 @@ def late_day(demo_runs: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[
     _mark(warehouse, "2025-06-01")
 
     from dagster_project.definitions import defs
-    from dagster_project.sensors import landing_zone_sensor
 
     instance = dg.DagsterInstance.ephemeral()
-
-    def tick(cursor: str | None) -> dg.SensorResult:
-        context = dg.build_sensor_context(
-            instance=instance, cursor=cursor, resources={"landing": LandingZone(path=str(landing))}
-        )
-        return landing_zone_sensor(context)
-
-    caught_up = tick(None)
+    caught_up = tick_landing_sensor(landing, instance, None)
     shutil.copy(demo_runs["later"] / LATE_FILE, landing / "engagement_events" / LATE_FILE)
-    (request,) = tick(caught_up.cursor).run_requests
+    (request,) = tick_landing_sensor(landing, instance, caught_up.cursor).run_requests
     one_day = defs.resolve_job_def(request.job_name or "refresh_job").execute_in_process(
         partition_key=request.partition_key,
         tags=request.tags,
@@ -106,7 +98,7 @@ def _monthly_dbt_commands(instance: dg.DagsterInstance, run_id: str) -> list[str
     ]
 
 
-def test_the_backfill_builds_all_six_months_with_one_dbt_build(demo_runs: dict, late_day: dict) -> None:
+def test_the_backfill_builds_all_six_months_with_one_dbt_build(demo_runs: dict) -> None:
     backfill = demo_runs["first"]
     assert backfill.success
     scored = query(demo_runs["warehouse"], "SELECT DISTINCT period_month FROM marts.scorecard ORDER BY 1")

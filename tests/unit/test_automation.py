@@ -12,10 +12,9 @@ import pytest
 
 from dagster_project.definitions import defs
 from dagster_project.jobs import month_partition, previous_month_partition
-from dagster_project.resources import LandingZone
 from dagster_project.schedules import daily_refresh, monthly_publication
 from dagster_project.sensors import PUBLISHED, REPUBLICATION_TAG, decode_cursor, landing_zone_sensor
-from tests.conftest import write_delivery
+from tests.conftest import tick_landing_sensor, write_delivery
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -67,16 +66,9 @@ def landing(tmp_path: Path) -> Path:
     return root
 
 
-def _tick(landing: Path, instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult:
-    context = dg.build_sensor_context(
-        instance=instance, cursor=cursor, resources={"landing": LandingZone(path=str(landing))}
-    )
-    return landing_zone_sensor(context)
-
-
 def test_the_sensor_requests_the_touched_months_and_advances_its_cursor(landing: Path) -> None:
     with dg.instance_for_test() as instance:
-        first = _tick(landing, instance, None)
+        first = tick_landing_sensor(landing, instance, None)
         assert sorted((r.partition_key, r.tags["scorecard/files"]) for r in first.run_requests) == [
             ("2025-01-01", "engagement_events/engagement_events_2025-01-31.csv"),
             ("2025-02-01", "engagement_events/engagement_events_2025-02-01.csv, leads/leads_2025-02-03.csv"),
@@ -84,25 +76,25 @@ def test_the_sensor_requests_the_touched_months_and_advances_its_cursor(landing:
         assert len(decode_cursor(first.cursor)) == 3
 
         # nothing changed: no run, same cursor
-        again = _tick(landing, instance, first.cursor)
+        again = tick_landing_sensor(landing, instance, first.cursor)
         assert again.run_requests == [] and again.cursor == first.cursor
 
         # touched but identical content (new mtime, same bytes): hashed, not re-triggered
         path = landing / "leads" / "leads_2025-02-03.csv"
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000_000))
-        touched = _tick(landing, instance, again.cursor)
+        touched = tick_landing_sensor(landing, instance, again.cursor)
         assert touched.run_requests == []
 
         # a re-delivered file with new content triggers its month only
         write_delivery(landing, "leads", "2025-02-03", [{"lead_id": "L1"}, {"lead_id": "L2"}])
-        redelivered = _tick(landing, instance, touched.cursor)
+        redelivered = tick_landing_sensor(landing, instance, touched.cursor)
         assert [r.partition_key for r in redelivered.run_requests] == ["2025-02-01"]
         assert REPUBLICATION_TAG not in redelivered.run_requests[0].tags
 
 
 def test_a_late_file_for_a_published_month_is_flagged_for_republication(landing: Path) -> None:
     with dg.instance_for_test() as instance:
-        cursor = _tick(landing, instance, None).cursor
+        cursor = tick_landing_sensor(landing, instance, None).cursor
         instance.report_runless_asset_event(
             dg.AssetMaterialization(asset_key=PUBLISHED, partition="2025-01-01")
         )
@@ -113,6 +105,6 @@ def test_a_late_file_for_a_published_month_is_flagged_for_republication(landing:
             "2025-01-30",
             [{**event, "event_id": "E0", "occurred_at": "2025-01-30T10:00:00"}],
         )
-        (request,) = _tick(landing, instance, cursor).run_requests
+        (request,) = tick_landing_sensor(landing, instance, cursor).run_requests
         assert request.partition_key == "2025-01-01" and request.tags[REPUBLICATION_TAG] == "2025-01"
         assert landing_zone_sensor.job_name == "refresh_job"  # rescored as provisional; no release touched
