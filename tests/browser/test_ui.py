@@ -122,7 +122,11 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
         yield {"base": base, "warehouse": warehouse}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # the daemon may still be winding a run down
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def test_lineage_from_a_raw_feed_to_the_published_scorecard(ui: dict) -> None:
