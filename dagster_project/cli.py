@@ -25,6 +25,9 @@ WarehouseOption = Annotated[Path | None, typer.Option(help="DuckDB file (default
 FullRefreshOption = Annotated[
     bool, typer.Option(help="Rebuild the incremental dbt models from scratch (after their columns changed).")
 ]
+NoteOption = Annotated[
+    str | None, typer.Option(help="Why this run republishes (added to the reason of each new release).")
+]
 
 #: `scorecard run` exit code when the warehouse was built but a quality gate stopped publication.
 GATE_FAILED_EXIT_CODE = 3
@@ -71,8 +74,12 @@ def run(
         str | None, typer.Option(help="YYYY-MM:YYYY-MM (default: every month that has files).")
     ] = None,
     full_refresh: FullRefreshOption = False,
+    note: NoteOption = None,
 ) -> None:
-    """Materialize every asset (ingestion, dbt models and tests) for the months, in-process."""
+    """Materialize every asset (ingestion, dbt models and tests) for the months, in-process.
+
+    Exit code 3: the warehouse is built, but a quality gate held back at least one month's
+    publication (the months that passed theirs are published)."""
     if landing:
         os.environ["SCORECARD_LANDING_DIR"] = str(landing.resolve())
     if warehouse:
@@ -95,15 +102,31 @@ def run(
 
     import dagster as dg
 
-    from dagster_project.pipeline import gate_failures, materialize_all, step_failures
+    from dagster_project.pipeline import (
+        gate_failures,
+        materialize_all,
+        month_outcomes,
+        publish_passed_months,
+        step_failures,
+        stopped_before_publication,
+    )
+    from dagster_project.quality.assets import RELEASE_NOTE_TAG, local_today
 
     # the single-run backfill policy is a beta parameter: one warning per asset is noise here
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    outside = files_outside(settings.landing_dir, first, last)
     console.print(f"materializing {first} … {last} from {settings.landing_dir} into {settings.warehouse}")
+    if outside:
+        console.print(
+            f"loading every delivered file, {len(outside)} of them dated outside {first} … {last}: a "
+            "month's rules read later deliveries (answers, decisions, disbursements, snapshots) and "
+            "earlier ones (cohorts, delinquency), so its scores do not depend on how the run was started"
+        )
+    tags = {RELEASE_NOTE_TAG: note} if note else None
     result = materialize_all(
-        settings.landing_dir, settings.warehouse, first, last, instance, full_refresh=full_refresh
+        settings.landing_dir, settings.warehouse, first, last, instance, full_refresh=full_refresh, tags=tags
     )
     failures = step_failures(result)
     for failure in failures:
@@ -111,6 +134,13 @@ def run(
             console.print(f"[red]{failure.step} failed:[/red] {failure.message}")
     if any(not f.is_gate for f in failures):
         raise typer.Exit(1)
+    run_ids = {result.run_id}
+    if stopped_before_publication(result):
+        console.print("a quality gate failed: publishing each month that passed its gates")
+        follow_up = publish_passed_months(
+            settings.landing_dir, settings.warehouse, first, last, instance, tags
+        )
+        run_ids.add(follow_up.run_id)
     _print_summary(settings.warehouse)
     from dagster_project.reports import ReportError, print_branch_extremes
 
@@ -119,13 +149,39 @@ def run(
     except ReportError as exc:
         console.print(str(exc))
     _print_releases(settings.warehouse)
-    if failures:
+    outcomes = month_outcomes(settings.warehouse, first, last, run_ids, local_today())
+    _print_month_outcomes(outcomes)
+    if any(o.status == "held_back" for o in outcomes):
         console.print(
-            "[red]quality gates failed: the provisional marts are built, nothing was published[/red]"
+            "[red]quality gates failed: those months are held back (their provisional marts are built); "
+            "the other closed months are published[/red]"
         )
         for line in gate_failures(result):
             console.print(line)
         raise typer.Exit(GATE_FAILED_EXIT_CODE)
+
+
+def files_outside(landing: Path, first: str, last: str) -> list[str]:
+    """Deliveries of monthly feeds dated outside first..last (a run loads them too)."""
+    from dagster_project.ingest.feeds import FEEDS
+    from dagster_project.ingest.load import landing_files
+
+    return [
+        lf.name
+        for feed in FEEDS.values()
+        if feed.partitioned
+        for lf in landing_files(landing, feed.name)
+        if lf.named_month and not first <= lf.named_month <= last
+    ]
+
+
+def _print_month_outcomes(outcomes: list) -> None:
+    table = Table("month", "publication", "detail", title="months of this run")
+    colour = {"held_back": "red", "released": "green"}
+    for o in outcomes:
+        status = o.status.replace("_", " ")
+        table.add_row(o.month, f"[{colour[o.status]}]{status}[/]" if o.status in colour else status, o.detail)
+    console.print(table)
 
 
 @app.command()
@@ -136,9 +192,10 @@ def backfill(
     ] = None,
     warehouse: WarehouseOption = None,
     full_refresh: FullRefreshOption = False,
+    note: NoteOption = None,
 ) -> None:
     """Rebuild a range of months in one run (a single-run backfill); safe to repeat."""
-    run(landing=landing, warehouse=warehouse, months=months, full_refresh=full_refresh)
+    run(landing=landing, warehouse=warehouse, months=months, full_refresh=full_refresh, note=note)
 
 
 @app.command()
@@ -245,7 +302,15 @@ def _print_releases(path: Path) -> None:
         console.print(str(exc))
         return
     table = Table(
-        "release", "month", "template", "published at", "rows", "content hash", "run", title="releases"
+        "release",
+        "month",
+        "template",
+        "published at",
+        "rows",
+        "content hash",
+        "run",
+        "reason",
+        title="releases",
     )
     for r in rows:
         table.add_row(
@@ -256,6 +321,7 @@ def _print_releases(path: Path) -> None:
             str(r["row_count"]),
             str(r["content_hash"])[:16],
             str(r["run_id"])[:8],
+            str(r.get("reason") or ""),
         )
     console.print(table)
 

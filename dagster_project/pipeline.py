@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from dagster_project.resources import LandingZone, Warehouse
 
@@ -37,6 +40,7 @@ def materialize_all(
     instance: dg.DagsterInstance | None = None,
     selection: dg.AssetSelection | None = None,
     full_refresh: bool = False,
+    tags: dict[str, str] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Every asset (ingestion of each feed, then dbt build) for the months given, in one run.
 
@@ -57,7 +61,7 @@ def materialize_all(
         [*(defs.assets or []), *(defs.asset_checks or [])],
         resources=resources,
         instance=instance or dg.DagsterInstance.ephemeral(),
-        tags=partition_range_tags(first_month, last_month),
+        tags={**partition_range_tags(first_month, last_month), **(tags or {})},
         run_config=run_config(full_refresh),
         raise_on_error=False,
         selection=selection,
@@ -100,3 +104,120 @@ def gate_failures(result: dg.ExecuteInProcessResult) -> list[str]:
             f"{details.value if details else ''}"
         )
     return lines
+
+
+PUBLISHED = dg.AssetKey(["published", "scorecard"])
+
+
+def stopped_before_publication(result: dg.ExecuteInProcessResult) -> bool:
+    """A blocking gate failed, so Dagster skipped publication for *every* month of the run."""
+    published = {e.step_key for e in result.get_step_success_events()}
+    return any(f.is_gate for f in step_failures(result)) and "published__scorecard" not in published
+
+
+def publish_passed_months(
+    landing: Path,
+    warehouse: Path,
+    first_month: str,
+    last_month: str,
+    instance: dg.DagsterInstance | None = None,
+    tags: dict[str, str] | None = None,
+) -> dg.ExecuteInProcessResult:
+    """Run publication alone over the months, after a run that a gate stopped.
+
+    A blocking check stops the steps downstream of it for the whole run, but the contract stops
+    only the failed *month's* publication. Publication reads the latest gate result of every suite
+    per month (``quality.gate_results``), so this run releases each closed month whose gates all
+    passed and refuses, with its reasons, each month that failed one.
+    """
+    return materialize_all(
+        landing,
+        warehouse,
+        first_month,
+        last_month,
+        instance,
+        selection=dg.AssetSelection.assets(PUBLISHED),
+        tags=tags,
+    )
+
+
+@dataclass(frozen=True)
+class MonthOutcome:
+    month: str  # YYYY-MM
+    status: str  # released | unchanged | held_back | provisional | not_published
+    detail: str
+
+
+def _months(first_month: str, last_month: str) -> list[date]:
+    months, current = [], date.fromisoformat(f"{first_month}-01")
+    while current <= date.fromisoformat(f"{last_month}-01"):
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+def _gate_reasons(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
+    """Why the month cannot publish: the failed ERROR expectations of the latest result of each
+    suite that failed for it, and the suites that never checked it (empty: every gate passed)."""
+    from dagster_project.quality.suites import load_suites
+
+    if not _has_table(con, "quality", "gate_results"):
+        return ["no quality gate has run"]
+    rows = con.execute(
+        "SELECT suite, passed, failures FROM quality.gate_results WHERE period_month = ? "
+        "QUALIFY row_number() OVER (PARTITION BY suite ORDER BY checked_at DESC) = 1 ORDER BY suite",
+        [month],
+    ).fetchall()
+    checked = {suite for suite, _, _ in rows}
+    reasons = [f"{s.name}: never checked for this month" for s in load_suites() if s.name not in checked]
+    for suite, passed, failures in rows:
+        if passed:
+            continue
+        for failure in json.loads(failures or "[]"):
+            if failure["severity"] != "ERROR":
+                continue
+            sample = json.dumps(failure["sample_keys"][:3], ensure_ascii=False)
+            reasons.append(f"{suite}: {failure['column']} ({failure['why']}); {sample}")
+    return reasons
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+def month_outcomes(
+    warehouse: Path, first_month: str, last_month: str, run_ids: set[str], today: date
+) -> list[MonthOutcome]:
+    """What the run did for each month: released, unchanged, held back (with reasons), provisional."""
+    outcomes = []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        releases = (
+            con.execute(
+                "SELECT period_month, release_id, run_id, content_hash FROM published.scorecard_release "
+                "QUALIFY row_number() OVER (PARTITION BY period_month ORDER BY release_id DESC) = 1"
+            ).fetchall()
+            if _has_table(con, "published", "scorecard_release")
+            else []
+        )
+        latest = {row[0]: row[1:] for row in releases}
+        for month in _months(first_month, last_month):
+            key = f"{month:%Y-%m}"
+            following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            if today < following:
+                outcomes.append(MonthOutcome(key, "provisional", "the month is still open"))
+                continue
+            reasons = _gate_reasons(con, month)
+            if reasons:
+                outcomes.append(MonthOutcome(key, "held_back", "; ".join(reasons)))
+            elif month in latest:
+                release_id, run_id, digest = latest[month]
+                status = "released" if run_id in run_ids else "unchanged"
+                outcomes.append(MonthOutcome(key, status, f"release {release_id} ({digest[:12]}…)"))
+            else:
+                outcomes.append(MonthOutcome(key, "not_published", "no release (no scorecards?)"))
+    return outcomes

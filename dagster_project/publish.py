@@ -6,7 +6,9 @@ transaction. This module only ever INSERTs into ``published``: republishing a mo
 data, a corrected template) adds a release, and ``verify`` recomputes every release's hash
 from its stored rows, so a changed or deleted row of an old release is detected.
 Re-running publication of unchanged content adds nothing (the latest release already has
-that hash), which keeps scheduled and backfilled runs idempotent.
+that hash), which keeps scheduled and backfilled runs idempotent. Each release records why it
+was made (``reason``): the first release of its month, or what changed against the release it
+replaces (how many scorecards differ, which indicators), with the run's note if it has one.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ RELEASE_DDL = """
     CREATE TABLE IF NOT EXISTS published.scorecard_release (
         release_id BIGINT NOT NULL, period_month DATE NOT NULL, template_version VARCHAR,
         published_at TIMESTAMP NOT NULL, run_id VARCHAR, row_count BIGINT NOT NULL,
-        content_hash VARCHAR NOT NULL, gate_summary VARCHAR, hashed_columns VARCHAR NOT NULL
+        content_hash VARCHAR NOT NULL, gate_summary VARCHAR, hashed_columns VARCHAR NOT NULL,
+        reason VARCHAR
     )"""
+#: Releases made before ``reason`` existed keep a null reason (the column is only ever added).
+RELEASE_REASON_DDL = "ALTER TABLE published.scorecard_release ADD COLUMN IF NOT EXISTS reason VARCHAR"
 RELEASED_TABLES = {
     "scorecard": ("entity_level", "entity_id"),
     "scorecard_indicator": ("entity_level", "entity_id", "indicator_code"),
@@ -58,6 +63,7 @@ def ensure_published_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``published.*`` like the marts, and add any column the marts gained since (only adds)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS published")
     con.execute(RELEASE_DDL)
+    con.execute(RELEASE_REASON_DDL)
     for table in RELEASED_TABLES:
         con.execute(
             f"CREATE TABLE IF NOT EXISTS published.{table} AS "
@@ -97,10 +103,51 @@ def content_hash(
     return con.execute("SELECT sha256(?)", ["\n--\n".join(parts)]).fetchone()[0]
 
 
+def change_summary(
+    con: duckdb.DuckDBPyConnection, month: date, previous_id: int, previous_columns: dict[str, list[str]]
+) -> str:
+    """What differs between the marts' rows of ``month`` and release ``previous_id``."""
+    parts = []
+    for table, keys in RELEASED_TABLES.items():
+        columns = [c for c in _columns(con, "marts", table) if c in previous_columns[table]]
+        listed = ", ".join(f'"{c}"' for c in columns)
+        changed_keys = (
+            f"SELECT {', '.join(keys)} FROM (SELECT {listed} FROM marts.{table} WHERE period_month = ? "
+            f"EXCEPT SELECT {listed} FROM published.{table} WHERE release_id = ?)"
+        )
+        if table == "scorecard":
+            changed = con.execute(f"SELECT count(*) FROM ({changed_keys})", [month, previous_id]).fetchone()[
+                0
+            ]
+            total = con.execute(
+                "SELECT count(*) FROM marts.scorecard WHERE period_month = ?", [month]
+            ).fetchone()
+            parts.append(f"{changed} of {total[0]} scorecards differ")
+        else:
+            codes = con.execute(
+                f"SELECT indicator_code, count(*) FROM ({changed_keys}) GROUP BY 1 ORDER BY 2 DESC, 1",
+                [month, previous_id],
+            ).fetchall()
+            listed_codes = ", ".join(f"{code} ({n})" for code, n in codes[:8])
+            more = f" and {len(codes) - 8} more" if len(codes) > 8 else ""
+            parts.append(f"indicators changed: {listed_codes or 'none'}{more}")
+        added = [c for c in _columns(con, "marts", table) if c not in previous_columns[table]]
+        if added:
+            parts.append(f"{table} columns added: {', '.join(added)}")
+    return f"replaces release {previous_id}: " + "; ".join(parts)
+
+
 def publish_month(
-    con: duckdb.DuckDBPyConnection, month: date, run_id: str, gate_summary: dict[str, object]
+    con: duckdb.DuckDBPyConnection,
+    month: date,
+    run_id: str,
+    gate_summary: dict[str, object],
+    note: str | None = None,
 ) -> Release:
-    """Release ``month`` from the marts (the caller has checked that it is closed and gated)."""
+    """Release ``month`` from the marts (the caller has checked that it is closed and gated).
+
+    ``note`` (a run's ``scorecard/release_note`` tag) is added to the recorded reason.
+    """
     ensure_published_schema(con)
     versions = [
         r[0]
@@ -119,19 +166,28 @@ def publish_month(
         for t in RELEASED_TABLES
     )
     latest = con.execute(
-        "SELECT release_id, content_hash FROM published.scorecard_release WHERE period_month = ? "
-        "ORDER BY release_id DESC LIMIT 1",
+        "SELECT release_id, content_hash, hashed_columns FROM published.scorecard_release "
+        "WHERE period_month = ? ORDER BY release_id DESC LIMIT 1",
         [month],
     ).fetchone()
     if latest and latest[1] == digest:
         return Release(latest[0], month, versions[0], row_count, digest, created=False)
+    reason = (
+        change_summary(con, month, latest[0], json.loads(latest[2]))
+        if latest
+        else f"first release of {month:%Y-%m}"
+    )
+    if note:
+        reason += f" — {note}"
     con.execute("BEGIN TRANSACTION")
     try:
         release_id = con.execute(
             "SELECT coalesce(max(release_id), 0) + 1 FROM published.scorecard_release"
         ).fetchone()[0]
         con.execute(
-            "INSERT INTO published.scorecard_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO published.scorecard_release (release_id, period_month, template_version, "
+            "published_at, run_id, row_count, content_hash, gate_summary, hashed_columns, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 release_id,
                 month,
@@ -142,6 +198,7 @@ def publish_month(
                 digest,
                 json.dumps(gate_summary, ensure_ascii=False, default=str),
                 json.dumps(hashed),
+                reason,
             ],
         )
         for table in RELEASED_TABLES:
@@ -159,10 +216,7 @@ def publish_month(
 
 def list_releases(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     ensure_release_table(con)
-    cursor = con.execute(
-        "SELECT release_id, period_month, template_version, published_at, run_id, row_count, content_hash, "
-        "gate_summary FROM published.scorecard_release ORDER BY release_id"
-    )
+    cursor = con.execute("SELECT * FROM published.scorecard_release ORDER BY release_id")
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 

@@ -41,7 +41,7 @@ METHODS = {
     "log_capped": set(),
     "percentile": set(),
 }
-OPTIONAL_PARAMS = {"red_line", "bonus"}
+OPTIONAL_PARAMS = {"red_line"}
 DIMENSIONS = ("acquisition", "activity", "conversion", "risk", "brand", "data")
 ENTITY_LEVELS = ("manager", "team", "branch")
 ROLES = (
@@ -67,6 +67,16 @@ class Field:
     kind: str = "text"  # text | number | bool | month
     required: bool = True
     choices: tuple[str, ...] | None = None
+    #: value of a blank cell; a column with a default may also be left out of the header
+    default: str | None = None
+
+
+#: Rows of method_params.csv and bands.csv apply to every entity unless they name one (spec:
+#: "targets, bands and red lines ... may be overridden per entity").
+ENTITY_SCOPE = (
+    Field("entity_level", required=False, choices=(*ENTITY_LEVELS, "*"), default="*"),
+    Field("entity_id", required=False, default="*"),
+)
 
 
 @dataclass(frozen=True)
@@ -103,10 +113,12 @@ SECTIONS: tuple[Section, ...] = (
             Field("weight", "number"),
         ),
     ),
-    Section("method_params", (Field("indicator_code"), Field("param"), Field("value", "number"))),
+    Section(
+        "method_params", (Field("indicator_code"), Field("param"), Field("value", "number"), *ENTITY_SCOPE)
+    ),
     Section(
         "bands",
-        (Field("indicator_code"), Field("threshold", "number"), Field("fraction", "number")),
+        (Field("indicator_code"), Field("threshold", "number"), Field("fraction", "number"), *ENTITY_SCOPE),
     ),
     Section(
         "targets",
@@ -228,7 +240,7 @@ def _read_section(folder: Path, section: Section, problems: Problems) -> list[Ro
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []
-            missing = [f.name for f in section.fields if f.name not in header]
+            missing = [f.name for f in section.fields if f.name not in header and f.default is None]
             for name in missing:
                 problems.add(path, 1, name, "column is missing from the header")
             if missing:
@@ -237,7 +249,7 @@ def _read_section(folder: Path, section: Section, problems: Problems) -> list[Ro
             for number, raw in enumerate(reader, start=2):
                 values: dict[str, object] = {}
                 for fld in section.fields:
-                    text = (raw.get(fld.name) or "").strip()
+                    text = (raw.get(fld.name) or "").strip() or (fld.default or "")
                     if not text:
                         if fld.required:
                             problems.add(path, number, fld.name, "value is missing")
@@ -317,10 +329,21 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
     methods = {code: row["method"] for (_, code), row in indicators.items()}
 
     params: dict[str, dict[str, float]] = defaultdict(dict)
+    seen_params: set[tuple[object, ...]] = set()
     for row in s["method_params"]:
         code, param = row["indicator_code"], row["param"]
         if code not in codes:
             _unknown_indicator(row, problems)
+            continue
+        _check_entity_scope(row, problems)
+        if param == "bonus":
+            problems.add(
+                row.path,
+                row.number,
+                "param",
+                "'bonus' is not a parameter: an indicator earns bonus when its fraction exceeds 1, "
+                "which its cap allows (spec, Bonus)",
+            )
             continue
         allowed = METHODS.get(str(methods[code]), set()) | OPTIONAL_PARAMS
         if param not in allowed:
@@ -331,18 +354,36 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
                 f"{param!r} is not a parameter of method {methods[code]} "
                 f"(allowed: {', '.join(sorted(allowed))})",
             )
-        params[str(code)][str(param)] = row["value"]  # type: ignore[assignment]
+        scope = (code, param, row["entity_level"], row["entity_id"])
+        if scope in seen_params:
+            problems.add(
+                row.path, row.number, "param", f"{param!r} of {code} is given twice for {_scope(row)}"
+            )
+        seen_params.add(scope)
+        if row["entity_id"] == "*":
+            params[str(code)][str(param)] = row["value"]  # type: ignore[assignment]
         if param == "cap" and isinstance(row["value"], float) and row["value"] <= 0:
             problems.add(row.path, row.number, "value", "a cap must be positive")
 
     bands: dict[str, list[Row]] = defaultdict(list)
+    own_bands: dict[tuple[object, ...], list[Row]] = defaultdict(list)
     for row in s["bands"]:
         if row["indicator_code"] not in codes:
             _unknown_indicator(row, problems)
             continue
-        bands[str(row["indicator_code"])].append(row)
+        _check_entity_scope(row, problems)
+        if row["entity_id"] == "*":
+            bands[str(row["indicator_code"])].append(row)
+        else:
+            own_bands[(row["indicator_code"], row["entity_level"], row["entity_id"])].append(row)
         if isinstance(row["fraction"], float) and not 0 <= row["fraction"] <= 1:
             problems.add(row.path, row.number, "fraction", "must be between 0 and 1")
+    for (code, _level, _entity), rows in own_bands.items():
+        method = str(methods[code])
+        if method not in ("banded", "inverse_banded"):
+            problems.add(rows[0].path, rows[0].number, "indicator_code", f"{code} ({method}) has no bands")
+            continue
+        _check_band_order(method, rows, problems)
 
     for (_role, code), row in indicators.items():
         method = str(row["method"])
@@ -438,6 +479,21 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
                 "value",
                 f"{name} must be a {kind}, got {value!r}",
             )
+
+
+def _scope(row: Row) -> str:
+    return "every entity" if row["entity_id"] == "*" else f"{row['entity_level']} {row['entity_id']}"
+
+
+def _check_entity_scope(row: Row, problems: Problems) -> None:
+    """A default row names no entity (``*``, ``*``); an override names its level and its id."""
+    level, entity = row["entity_level"], row["entity_id"]
+    if entity == "*" and level != "*":
+        problems.add(row.path, row.number, "entity_level", "a default row (entity_id *) has entity_level *")
+    if entity != "*" and level == "*":
+        problems.add(
+            row.path, row.number, "entity_level", f"the override for {entity} must name its entity_level"
+        )
 
 
 def _unknown_indicator(row: Row, problems: Problems) -> None:

@@ -2,8 +2,9 @@
 
 Organisation: branch B1 (teams T1, T2) and B2 (team T3). Managers M1 (T1), M2 (T2), M3 (T3) and
 M4, who moves from T1 to T2 on 2025-04-16. Communities K1, K2 (owner M1), K3 (M2), K4 (M4),
-K5 (M3). Every number the tests expect is derived in comments next to the rows that cause it,
-and in tests/integration/test_scorecard.py.
+K5 (M3). Team T4 (M5, whose history starts only on 2025-04-10, owner of K6) is B1's until the
+teams delivery of 2025-04-20 moves it to B2. Every number the tests expect is derived in
+comments next to the rows that cause it, and in tests/integration/test_scorecard.py.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ MEMBERSHIPS = [
     _membership("MS21", "K4", "U21", None, "2024-06-01T10:00:00"),
     _membership("MS30", "K3", "U30", "C9", "2024-06-01T10:00:00"),  # covers key client C9 for M2 / B1
     _membership("MS40", "K5", "U40", "C10", "2024-06-01T10:00:00"),
+    _membership("MS50", "K6", "U50", None, "2024-06-01T10:00:00"),
+    _membership("MS51", "K6", "U51", None, "2024-06-01T10:00:00"),
     _membership("MSS1a", "K1", "SS1", None, "2024-01-01T10:00:00", staff_manager="S1"),
     _membership("MSS1b", "K2", "SS1", None, "2024-01-01T10:00:00", staff_manager="S1"),
     _membership("MSSM1", "K1", "SM1", None, "2024-01-01T10:00:00", staff_manager="M1"),
@@ -134,6 +137,11 @@ EVENTS = [
     _event("E121", "2025-04-20T11:00:00", "K4", "U21", "message"),  # K4 now in T2
     _event("E130", "2025-04-12T11:00:00", "K3", "U30", "message"),
     _event("E140", "2025-04-15T11:00:00", "K5", "U40", "message"),
+    # K6 (owner M5, team T4): 04-05 is before M5's first history row (04-10): M5, T4 and T4's
+    # branch then (B1); on 04-12 T4 is still B1's; on 04-25 (after the teams delivery of 04-20) B2's
+    _event("E150", "2025-04-05T11:00:00", "K6", "U50", "message"),  # 3
+    _event("E151", "2025-04-12T11:00:00", "K6", "U51", "message"),  # 3
+    _event("E152", "2025-04-25T11:00:00", "K6", "U51", "reaction"),  # 1
     # a bot day: 201 reactions by U3 on 04-15 (> 200) are excluded; 201 of M1's 212 events
     *[
         _event(f"EB{i:03d}", f"2025-04-15T10:{i // 60:02d}:{i % 60:02d}", "K1", "U3", "reaction")
@@ -379,6 +387,18 @@ def write_scoring_zone(landing: Path) -> None:
             {"team_id": "T1", "branch_id": "B1", "team_name": "一组"},
             {"team_id": "T2", "branch_id": "B1", "team_name": "二组"},
             {"team_id": "T3", "branch_id": "B2", "team_name": "三组"},
+            {"team_id": "T4", "branch_id": "B1", "team_name": "四组"},
+        ],
+    )
+    write_delivery(  # a full snapshot: T4 moves to B2 from 2025-04-20 on
+        landing,
+        "teams",
+        "2025-04-20",
+        [
+            {"team_id": "T1", "branch_id": "B1", "team_name": "一组"},
+            {"team_id": "T2", "branch_id": "B1", "team_name": "二组"},
+            {"team_id": "T3", "branch_id": "B2", "team_name": "三组"},
+            {"team_id": "T4", "branch_id": "B2", "team_name": "四组"},
         ],
     )
     base = [
@@ -447,6 +467,13 @@ def write_scoring_zone(landing: Path) -> None:
                 "role": "community_operator",
                 "valid_from": "2025-04-16",
             },
+            {
+                "manager_id": "M5",
+                "name": "己",
+                "team_id": "T4",
+                "role": "community_operator",
+                "valid_from": "2025-04-10",
+            },
         ],
     )
     write_delivery(landing, "clients", "2025-01-01", list(CLIENTS.values()))
@@ -470,7 +497,7 @@ def write_scoring_zone(landing: Path) -> None:
                 "target_segment": "general",
                 "created_at": "2024-01-01T00:00:00",
             }
-            for k, m in (("K1", "M1"), ("K2", "M1"), ("K3", "M2"), ("K4", "M4"), ("K5", "M3"))
+            for k, m in (("K1", "M1"), ("K2", "M1"), ("K3", "M2"), ("K4", "M4"), ("K5", "M3"), ("K6", "M5"))
         ],
     )
     write_delivery(landing, "memberships", "2025-04-30", MEMBERSHIPS)
@@ -509,7 +536,6 @@ V2_PARAMS = [
     ("ACQ_KEY_TIER_COVERAGE", "cap", 1.0),
     ("CONV_LEAD_TO_APP", "cap", 1.2),
     ("CONV_DISBURSED_AMOUNT", "cap", 1.2),
-    ("CONV_DISBURSED_AMOUNT", "bonus", 1),
     ("DATA_CONTENT_MIX", "cap", 1.0),
     ("RISK_NPL_RATIO", "cap", 1.0),
     ("RISK_NPL_RATIO", "red_line", 0.05),
@@ -538,8 +564,15 @@ V2_TARGETS = {
     "DATA_VERIFIED_MEMBER_RATE": 0.625,
     "DATA_CONTENT_MIX": 1,
 }
-#: M1's final score in April works out at 65.4336 (see the test): grade B starts exactly there.
-V2_GRADES = [("A", 90, 1.2), ("B", 65.4336, 1.0), ("C", 60, 0.8), ("D", 0, 0.5)]
+#: Per-entity overrides (spec, end of "Dimensions"): M3's own bands for ACT_MONTHLY_ACTIVE_RATE,
+#: and B1's own NPL red line.
+V2_OWN_BANDS = [
+    ("ACT_MONTHLY_ACTIVE_RATE", "manager", "M3", 0.5, 0.2),
+    ("ACT_MONTHLY_ACTIVE_RATE", "manager", "M3", 1.0, 0.5),
+]
+V2_OWN_PARAMS = [("RISK_NPL_RATIO", "red_line", 0.3, "branch", "B1")]
+#: M1's final score in April works out at 67.0336 (see the test): grade B starts exactly there.
+V2_GRADES = [("A", 90, 1.2), ("B", 67.0336, 1.0), ("C", 60, 0.8), ("D", 0, 0.5)]
 
 
 def _write_csv(path: Path, header: list[str], rows: list[tuple]) -> None:
@@ -565,11 +598,16 @@ def write_test_templates(root: Path) -> Path:
     for row in indicators:
         row["method"] = methods.get(row["indicator_code"], row["method"])
     _write_csv(v2 / "indicators.csv", list(indicators[0]), [tuple(r.values()) for r in indicators])
-    _write_csv(v2 / "method_params.csv", ["indicator_code", "param", "value"], V2_PARAMS)
+    _write_csv(
+        v2 / "method_params.csv",
+        ["indicator_code", "param", "value", "entity_level", "entity_id"],
+        [(*row, "*", "*") for row in V2_PARAMS] + V2_OWN_PARAMS,
+    )
     _write_csv(
         v2 / "bands.csv",
-        ["indicator_code", "threshold", "fraction"],
-        [(code, t, f) for code, bands in V2_BANDS.items() for t, f in bands],
+        ["indicator_code", "threshold", "fraction", "entity_level", "entity_id"],
+        [(code, t, f, "*", "*") for code, bands in V2_BANDS.items() for t, f in bands]
+        + [(code, t, f, level, entity) for code, level, entity, t, f in V2_OWN_BANDS],
     )
     targets = [
         (code, level, "*", target)

@@ -1,7 +1,7 @@
 """One Dagster asset per landing feed, built from the contract in ``feeds.py``."""
 
 from collections import Counter
-from datetime import date
+from datetime import timedelta
 
 import dagster as dg
 
@@ -11,13 +11,19 @@ from dagster_project.partitions import MONTHLY
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, LandingZone, Warehouse
 
 
-def _result_metadata(results: list[FileResult], table_rows: int) -> dict[str, dg.MetadataValue]:
+def _result_metadata(
+    results: list[FileResult], table_rows: int, outside: list[str]
+) -> dict[str, dg.MetadataValue]:
     status = Counter(r.status for r in results)
     rejected = [r.message for r in results if r.status == "rejected"]
     return {
         "files_loaded": dg.MetadataValue.int(status["loaded"]),
         "files_unchanged": dg.MetadataValue.int(status["unchanged"]),
         "files_rejected": dg.MetadataValue.int(status["rejected"]),
+        "files_withdrawn": dg.MetadataValue.int(status["withdrawn"]),
+        "files_loaded_outside_the_run_months": dg.MetadataValue.md(
+            "\n".join(f"- {name}" for name in outside) or "none"
+        ),
         "rows_loaded": dg.MetadataValue.int(sum(r.rows_loaded for r in results)),
         "rows_quarantined": dg.MetadataValue.int(sum(r.rows_quarantined for r in results)),
         "rejected_files": dg.MetadataValue.md("\n".join(f"- {m}" for m in rejected) or "none"),
@@ -66,7 +72,10 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
         group_name="raw",
         description=f"{feed.description} Loaded from `<landing>/{feed.name}/` "
         f"into `raw.{feed.name}`; "
-        "bad rows go to `raw._quarantine`, every file to `raw._file_ledger`.",
+        "bad rows go to `raw._quarantine`, every file to `raw._file_ledger`. "
+        "Every run loads every delivered file (new or changed), whatever its partitions: a month's "
+        "rules read later deliveries (answers, decisions, disbursements, snapshots) and earlier "
+        "ones (cohorts, delinquency), so a month scores the same however its run was started.",
         partitions_def=MONTHLY if feed.partitioned else None,
         backfill_policy=dg.BackfillPolicy.single_run() if feed.partitioned else None,
         deps=[
@@ -86,18 +95,26 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
     def _load(
         context: dg.AssetExecutionContext, warehouse: Warehouse, landing: LandingZone
     ) -> dg.MaterializeResult:
-        start: date | None = None
-        end: date | None = None
+        with warehouse.connect() as con:
+            results = load_feed(con, landing.root, feed.name)
+            table_rows = con.execute(f"SELECT count(*) FROM raw.{feed.name}").fetchone()[0]
+        outside: list[str] = []
         if feed.partitioned:
             window = context.partition_time_window
-            start, end = window.start.date(), window.end.date()
-        with warehouse.connect() as con:
-            results = load_feed(con, landing.root, feed.name, start, end)
-            table_rows = con.execute(f"SELECT count(*) FROM raw.{feed.name}").fetchone()[0]
+            first, last = window.start.strftime("%Y-%m"), (window.end - timedelta(days=1)).strftime("%Y-%m")
+            outside = [
+                r.file
+                for r in results
+                if r.status == "loaded" and r.months and not first <= r.months[0] <= last
+            ]
+            if outside:
+                context.log.info(
+                    f"loaded {len(outside)} file(s) dated outside {first}..{last}: their rules read them"
+                )
         for result in results:
             if result.status == "rejected":
                 context.log.error(f"rejected {result.message}")
-        return dg.MaterializeResult(metadata=_result_metadata(results, table_rows))
+        return dg.MaterializeResult(metadata=_result_metadata(results, table_rows, outside))
 
     return _load
 

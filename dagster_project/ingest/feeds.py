@@ -64,6 +64,13 @@ class Feed:
         return [c.name for c in self.columns if not c.optional]
 
     @property
+    def business_time(self) -> str | None:
+        """The column whose local date places a row in its month (event-like feeds only)."""
+        if not self.partitioned:
+            return None
+        return next(c.name for c in self.columns if c.type in ("timestamp", "date") and not c.nullable)
+
+    @property
     def upstream_feeds(self) -> list[str]:
         return sorted({target for target, _ in self.hard_fks.values() if target != self.name})
 

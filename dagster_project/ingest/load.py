@@ -12,7 +12,14 @@ One file is one unit of work, in one transaction:
   rules and raw text, and the rest of the file loads;
 * a re-delivered file (same name) replaces that file's earlier rows and quarantine entries;
   an unchanged file (same name and hash) is skipped, so re-running a load changes nothing.
-  Which delivery of a business key wins is decided in staging (latest file date, then line).
+  Which delivery of a business key wins is decided in staging (latest file date, then line);
+* every file in a feed's folder is accounted for: a file whose name breaks the naming rule is
+  rejected like an unreadable one, never skipped. Each ledger row names the months the file
+  points to (``attributed_months``: its file date's month; for a misnamed file, a date in its
+  name or else the months of its rows' business time; none when nothing points anywhere, and
+  then its rejection holds back every month gated). A rejection holds until the file is
+  re-delivered readable or removed from the landing zone (then the ledger records it
+  ``withdrawn``).
 
 Line numbers count the header as line 1; they equal physical lines unless an earlier quoted
 field spans lines. Quarantined raw text is the row's fields as a JSON object (or the CSV line
@@ -38,6 +45,8 @@ from dagster_project.ingest.feeds import DUCKDB_TYPES, FEEDS, Column, Feed
 from dagster_project.settings import LOCAL_TIMEZONE
 
 FILE_NAME = re.compile(r"^(?P<feed>[a-z_]+)_(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|csv\.gz|parquet)$")
+#: A date written any common way inside a misnamed file's name (20250615, 2025_06_15, 2025-06).
+DATE_IN_NAME = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(?:0[1-9]|[12]\d|3[01]))?(?!\d)")
 META_COLUMNS = (
     ("_file_name", "VARCHAR"),
     ("_file_date", "DATE"),
@@ -61,14 +70,23 @@ class LandingFile:
     def name(self) -> str:
         return f"{self.feed}/{self.path.name}"
 
+    @property
+    def named_month(self) -> str | None:
+        """``YYYY-MM`` the file's name points to: its file date, or a date written in a misnamed name."""
+        if self.file_date is not None:
+            return self.file_date.strftime("%Y-%m")
+        match = DATE_IN_NAME.search(self.path.name)
+        return f"{match[1]}-{match[2]}" if match else None
+
 
 @dataclass(frozen=True)
 class FileResult:
     file: str
-    status: str  # loaded | rejected | unchanged
+    status: str  # loaded | rejected | unchanged | withdrawn
     rows_loaded: int = 0
     rows_quarantined: int = 0
     message: str = ""
+    months: tuple[str, ...] = ()  # YYYY-MM the file points to; () for none
 
 
 # --------------------------------------------------------------------------- discovery
@@ -79,8 +97,9 @@ def landing_files(
 ) -> list[LandingFile]:
     """The feed's deliveries with a file date in [start, end), oldest first.
 
-    Misnamed files are returned too (``file_date`` None) when no window is given, so that
-    they are recorded as rejected instead of silently ignored.
+    Misnamed files are always returned too (``file_date`` None), whatever the window, so that
+    they are recorded as rejected instead of silently ignored. Hidden files (a leading dot: a
+    delivery still being written under a temporary name) are not deliveries yet.
     """
     folder = landing_dir / feed
     if not folder.is_dir():
@@ -91,14 +110,12 @@ def landing_files(
             continue
         match = FILE_NAME.match(path.name)
         if not match or match["feed"] != feed:
-            if start is None and end is None:
-                found.append(LandingFile(feed, path, None))
+            found.append(LandingFile(feed, path, None))
             continue
         try:
             day = date.fromisoformat(match["day"])
         except ValueError:
-            if start is None and end is None:
-                found.append(LandingFile(feed, path, None))
+            found.append(LandingFile(feed, path, None))
             continue
         if (start is None or day >= start) and (end is None or day < end):
             found.append(LandingFile(feed, path, day))
@@ -133,9 +150,11 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_date DATE,
             size_bytes BIGINT, sha256 VARCHAR, encoding VARCHAR, status VARCHAR NOT NULL,
             rows_loaded BIGINT, rows_quarantined BIGINT, message VARCHAR,
-            loaded_at TIMESTAMP NOT NULL
+            loaded_at TIMESTAMP NOT NULL, attributed_months VARCHAR
         )"""
     )
+    # ledgers written before attributed_months existed (their months follow from file_date)
+    con.execute("ALTER TABLE raw._file_ledger ADD COLUMN IF NOT EXISTS attributed_months VARCHAR")
     con.execute(
         """
         CREATE TABLE IF NOT EXISTS raw._quarantine (
@@ -329,17 +348,23 @@ def _latest_ledger(con: duckdb.DuckDBPyConnection, file_name: str) -> tuple[str,
     ).fetchone()
 
 
+LEDGER_COLUMNS = (
+    "feed, file_name, file_date, size_bytes, sha256, encoding, status, rows_loaded, rows_quarantined, "
+    "message, loaded_at, attributed_months"
+)
+
+
 def _record(
     con: duckdb.DuckDBPyConnection,
     lf: LandingFile,
-    size: int,
-    sha: str,
+    size: int | None,
+    sha: str | None,
     encoding: str | None,
     result: FileResult,
     now: datetime,
 ) -> None:
     con.execute(
-        "INSERT INTO raw._file_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO raw._file_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             lf.feed,
             lf.name,
@@ -352,8 +377,34 @@ def _record(
             result.rows_quarantined,
             result.message,
             now,
+            ",".join(result.months) or None,
         ],
     )
+
+
+def content_months(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> tuple[str, ...]:
+    """``YYYY-MM`` of the business time of a file's rows, read as leniently as possible.
+
+    For a rejected file whose name points to no month: the months its content points to. Empty
+    when the feed has no business time (master data) or nothing of the file can be read.
+    """
+    column = FEEDS[lf.feed].business_time
+    if column is None:
+        return ()
+    path = _sql_str(str(lf.path))
+    reader = (
+        f"read_parquet({path})"
+        if lf.path.name.endswith(".parquet")
+        else f"read_csv({path}, header = true, all_varchar = true, ignore_errors = true)"
+    )
+    try:
+        rows = con.execute(
+            f"SELECT DISTINCT strftime(timezone('{LOCAL_TIMEZONE}', try_cast(\"{column}\" AS TIMESTAMPTZ)), "
+            f"'%Y-%m') AS month FROM {reader} WHERE month IS NOT NULL ORDER BY month"
+        ).fetchall()
+    except duckdb.Error:
+        return ()
+    return tuple(r[0] for r in rows)
 
 
 def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = False) -> FileResult:
@@ -361,7 +412,7 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
     feed = FEEDS[lf.feed]
     size, sha = lf.path.stat().st_size, file_sha256(lf.path)
     previous = _latest_ledger(con, lf.name)
-    if previous and previous[0] == sha and not force:
+    if previous and previous[0] == sha and previous[1] != "withdrawn" and not force:
         return FileResult(lf.name, "unchanged")
     now = datetime.now()
     encoding: str | None = None
@@ -381,7 +432,8 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
             if missing:
                 raise RejectedFile(f"missing contract column(s): {', '.join(missing)}")
         except RejectedFile as exc:
-            result = FileResult(lf.name, "rejected", message=f"{lf.path}: {exc}")
+            months = (lf.named_month,) if lf.named_month else content_months(con, lf)
+            result = FileResult(lf.name, "rejected", message=f"{lf.path}: {exc}", months=months)
             _record(con, lf, size, sha, encoding, result, now)
             return result
 
@@ -413,13 +465,38 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
             message = f"loaded {loaded} rows ({encoding or 'parquet'})"
             if quarantined:
                 message += f", quarantined {quarantined}"
-            result = FileResult(lf.name, "loaded", loaded, quarantined, message)
+            months = (lf.named_month,) if lf.named_month else ()
+            result = FileResult(lf.name, "loaded", loaded, quarantined, message, months)
             _record(con, lf, size, sha, encoding, result, now)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
     return result
+
+
+def withdraw_missing(con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: str) -> list[FileResult]:
+    """Record as ``withdrawn`` every rejected file of ``feed`` that left the landing zone.
+
+    A rejection holds back its months until it is resolved: by a readable re-delivery under the
+    same name (then the file is ``loaded``) or by removing the file (then it is ``withdrawn``).
+    """
+    rejected = con.execute(
+        "SELECT file_name, file_date FROM raw._file_ledger WHERE feed = ? "
+        "QUALIFY row_number() OVER (PARTITION BY file_name ORDER BY loaded_at DESC) = 1 "
+        "AND status = 'rejected'",
+        [feed],
+    ).fetchall()
+    results = []
+    now = datetime.now()
+    for file_name, file_date in rejected:
+        path = landing_dir / file_name
+        if path.exists():
+            continue
+        result = FileResult(file_name, "withdrawn", message=f"{path}: no longer in the landing zone")
+        _record(con, LandingFile(feed, path, file_date), None, None, None, result, now)
+        results.append(result)
+    return results
 
 
 def load_feed(
@@ -430,6 +507,8 @@ def load_feed(
     end: date | None = None,
     force: bool = False,
 ) -> list[FileResult]:
-    """Load every delivery of ``feed`` with a file date in [start, end) (all when both None)."""
+    """Load every delivery of ``feed`` with a file date in [start, end) (all when both None), and
+    every misnamed file of its folder (rejected); record rejected files that were removed."""
     ensure_raw_schema(con)
-    return [load_file(con, lf, force) for lf in landing_files(landing_dir, feed, start, end)]
+    results = [load_file(con, lf, force) for lf in landing_files(landing_dir, feed, start, end)]
+    return results + withdraw_missing(con, landing_dir, feed)

@@ -27,6 +27,8 @@ INGESTION_GATE = dg.AssetKey(["quality", "ingestion_gate"])
 SCORECARD = dg.AssetKey(["marts", "scorecard"])
 SCORECARD_INDICATOR = dg.AssetKey(["marts", "scorecard_indicator"])
 PUBLISHED = dg.AssetKey(["published", "scorecard"])
+#: Run tag whose text is added to the reason of each release the run makes.
+RELEASE_NOTE_TAG = "scorecard/release_note"
 
 
 def local_today() -> date:
@@ -135,7 +137,9 @@ def published_scorecard(context: dg.AssetExecutionContext, warehouse: Warehouse)
                 refused.append(f"{month.key}: gates not passed: {', '.join(not_passed)}")
                 continue
             try:
-                release = publish_month(con, month.start, context.run.run_id, status)
+                release = publish_month(
+                    con, month.start, context.run.run_id, status, context.run.tags.get(RELEASE_NOTE_TAG)
+                )
             except PublishError as exc:
                 skipped.append(f"{month.key}: {exc}")
                 continue

@@ -1,8 +1,9 @@
 {#- Helpers for "the entity of a community" (spec, Definitions). -#}
 
-{#- The history row (alias) holds on the day date_expr: valid_from inclusive, valid_to exclusive. -#}
+{#- The history row (alias) holds on the day date_expr: valid_from inclusive, valid_to exclusive;
+    a null bound is open (a first row that reaches back, a last row still in force). -#}
 {% macro holds_on(alias, date_expr) -%}
-    {{ date_expr }} >= {{ alias }}.valid_from
+    ({{ alias }}.valid_from is null or {{ date_expr }} >= {{ alias }}.valid_from)
     and ({{ alias }}.valid_to is null or {{ date_expr }} < {{ alias }}.valid_to)
 {%- endmacro %}
 

@@ -186,11 +186,64 @@ def test_team_values_pool_their_data_and_follow_a_manager_who_moved(scored: dict
     assert t1["ACT_STICKINESS"]["value"] == approx(8 / 30 / 6)
     # K4 belongs to T2 on the last day, so its members are T2's members at period end
     assert t1["ACT_ENGAGEMENT_PER_MEMBER"]["value"] == approx(35 / 8)
+    # actives at period end are read on the last day (spec, Definitions): K4 is T2's on 04-30, so
+    # its members U20 and U21 are T2's members at period end, and both were active in K4 in April
+    # (U20 on 04-10, before the move, U21 on 04-20): with U30 (K3) 3 of 3
     t2 = indicators(w, "team", "T2")
     assert (t2["ACT_MONTHLY_ACTIVE_RATE"]["numerator"], t2["ACT_MONTHLY_ACTIVE_RATE"]["denominator"]) == (
-        2,
+        3,
         3,
     )
+    # engagement itself stays on the event's date: U20's message of 04-10 (weight 3) is T1's
+    assert t1["ACT_ENGAGEMENT_PER_MEMBER"]["numerator"] == 35
+    # T1's actives at period end are M1's (K4 is no longer T1's on the last day): 5 of 8
+    assert (t1["ACT_MONTHLY_ACTIVE_RATE"]["numerator"], t1["ACT_MONTHLY_ACTIVE_RATE"]["denominator"]) == (
+        5,
+        8,
+    )
+
+
+def test_a_community_belongs_to_its_owner_before_the_owners_first_history_row(scored: dict) -> None:
+    w = scored["warehouse"]
+    # K6's owner M5 has history only from 2025-04-10 (team T4); E150 of 04-05 is still M5's, in the
+    # first row's team T4, whose branch on 04-05 is B1 (the teams delivery of 2025-01-01)
+    assert query(
+        w,
+        "SELECT manager_id, team_id, branch_id FROM intermediate.int_engagement_events_attributed "
+        "WHERE event_id = 'E150'",
+    ) == [("M5", "T4", "B1")]
+    m5 = indicators(w, "manager", "M5")
+    # E150 message 3 + E151 message 3 + E152 reaction 1 = 7 over U50 and U51 (members at period end)
+    assert m5["ACT_ENGAGEMENT_PER_MEMBER"]["numerator"] == 7
+    assert m5["ACT_ENGAGEMENT_PER_MEMBER"]["value"] == approx(3.5)
+    # daily actives 1 (04-05) + 1 (04-12) + 1 (04-25) over 30 days, 2 monthly actives
+    assert m5["ACT_STICKINESS"]["value"] == approx(3 / 30 / 2)
+    assert indicators(w, "team", "T4")["ACT_ENGAGEMENT_PER_MEMBER"]["numerator"] == 7
+    # January: the whole month lies before M5's first row, and M5 is still scored in T4
+    assert card(w, "manager", "M5", "2025-01-01")["peer_group"] == "branch:B1"
+
+
+def test_a_fact_takes_the_teams_branch_in_force_on_its_date(scored: dict) -> None:
+    w = scored["warehouse"]
+    # T4 is B1's until the teams delivery of 2025-04-20 moves it to B2
+    branches = dict(
+        query(
+            w,
+            "SELECT event_id, branch_id FROM intermediate.int_engagement_events_attributed "
+            "WHERE event_id IN ('E150', 'E151', 'E152')",
+        )
+    )
+    assert branches == {"E150": "B1", "E151": "B1", "E152": "B2"}
+    b2 = indicators(w, "branch", "B2")
+    # B2's April events: E140 (K5, message 3) and E152 (K6 after the move, reaction 1) = 4; its
+    # members at period end U40 (K5), U50 and U51 (K6 is B2's on 04-30) = 3
+    assert (b2["ACT_ENGAGEMENT_PER_MEMBER"]["numerator"], b2["ACT_ENGAGEMENT_PER_MEMBER"]["denominator"]) == (
+        4,
+        3,
+    )
+    # on the last day T4 (and so M5) is B2's: ranked there
+    assert card(w, "manager", "M5")["peer_group"] == "branch:B2"
+    assert query(w, "SELECT branch_id FROM marts.dim_team WHERE team_id = 'T4'") == [("B2",)]
 
 
 # --------------------------------------------------------------------------- scoring
@@ -205,6 +258,14 @@ def test_every_method_at_its_edges(scored: dict) -> None:
     assert fraction["ACT_FIRST_RESPONSE_MIN"] == approx(0.6)  # inverse_banded, exactly at 45
     assert fraction["CONV_TIME_TO_CASH_DAYS"] == approx(0.4)  # inverse_banded, 64.5 <= 90
     assert fraction["RISK_NPL_RATIO"] == approx(1.0)  # inverse_ratio with value 0 -> the cap
+    # and its attainment too (spec: a lower-is-better value of 0 has attainment = cap, here 1.0)
+    npl = query(
+        scored["warehouse"],
+        "SELECT attainment, status FROM marts.scorecard_indicator WHERE period_month = ? "
+        "AND entity_level = 'manager' AND entity_id = 'M1' AND indicator_code = 'RISK_NPL_RATIO'",
+        [APRIL],
+    )
+    assert npl == [(approx(1.0), "ok")]
     assert fraction["DATA_VERIFIED_MEMBER_RATE"] == approx(1.0)  # threshold, exactly at 0.625
     assert fraction["RISK_TOP1_CONCENTRATION"] == approx(0.0)  # threshold (lower): 0.67 > 0.25
     assert fraction["ACT_ENGAGEMENT_PER_MEMBER"] == approx(math.log(5) / math.log(21))  # log_capped, T 20
@@ -240,10 +301,16 @@ def test_final_score_bonus_penalties_grade_exactly_on_a_boundary(scored: dict) -
     base = acquisition + activity + conversion + risk + brand + data
     assert c["base"] == approx(base)
     assert c["acquisition"] == approx(acquisition)
-    assert c["bonus"] == approx(10 * 0.2)  # CONV_DISBURSED_AMOUNT at 130 % of target, capped at 120 %
+    # every indicator whose fraction exceeds 1 earns weight x (fraction - 1), bounded by its cap:
+    # ACQ_NEW_VERIFIED 3 of target 2 -> 1.2 (8 x 0.2) and CONV_DISBURSED_AMOUNT at 130 % -> 1.2 (10 x 0.2)
+    m1 = indicators(scored["warehouse"], "manager", "M1")
+    assert m1["ACQ_NEW_VERIFIED"]["bonus"] == approx(8 * 0.2)
+    assert m1["CONV_DISBURSED_AMOUNT"]["bonus"] == approx(10 * 0.2)
+    assert {code for code, row in m1.items() if row["bonus"]} == {"ACQ_NEW_VERIFIED", "CONV_DISBURSED_AMOUNT"}
+    assert c["bonus"] == approx(8 * 0.2 + 10 * 0.2)
     assert c["penalty"] == approx(2 + 5)  # a minor compliance event and the anti-gaming major penalty
-    assert c["final"] == round(base + 2 - 7, 4) == 65.4336
-    assert (c["grade"], c["multiplier"], c["veto"]) == ("B", 1.0, False)  # B starts at 65.4336 in v2
+    assert c["final"] == round(base + 3.6 - 7, 4) == 67.0336
+    assert (c["grade"], c["multiplier"], c["veto"]) == ("B", 1.0, False)  # B starts at 67.0336 in v2
 
 
 def test_vetoes_from_each_cause_with_reasons(scored: dict) -> None:
@@ -259,7 +326,10 @@ def test_vetoes_from_each_cause_with_reasons(scored: dict) -> None:
     assert not card(w, "team", "T1")["veto"]
     b1 = card(w, "branch", "B1")
     assert b1["penalty"] == approx(2 + 5 + 10)  # the branch pays 10 for the critical event, no veto from it
-    assert b1["veto"] and b1["veto_reason"].startswith("RISK_NPL_RATIO 0.4")  # but its own NPL ratio vetoes
+    # but its own NPL ratio vetoes, against B1's own red line 0.3 (the template's override)
+    assert b1["veto"] and b1["veto_reason"].startswith("RISK_NPL_RATIO 0.4 above red line 0.3")
+    # T2's NPL ratio 1.0 is read against the default red line
+    assert "RISK_NPL_RATIO 1.0 above red line 0.05" in t2["veto_reason"]
 
 
 def test_penalties_roll_up_and_adjustments_name_their_events(scored: dict) -> None:
@@ -295,10 +365,23 @@ def test_ranks_share_ties_and_peer_groups_follow_the_template(scored: dict) -> N
     assert card(w, "branch", "B1")["peer_group"] == "size:small"  # fewer than 500 members
 
 
-def test_targets_take_entity_overrides(scored: dict) -> None:
+def test_targets_bands_and_red_lines_take_entity_overrides(scored: dict) -> None:
     w = scored["warehouse"]
     assert indicators(w, "branch", "B2")["ACQ_NEW_VERIFIED"]["target"] == 4
     assert indicators(w, "branch", "B1")["ACQ_NEW_VERIFIED"]["target"] == 2
+    # M3: U40 active, 1 of 1. Default v2 bands reach 0.8 -> 1.0; M3's own bands reach 1.0 -> 0.5
+    m3 = indicators(w, "manager", "M3")
+    assert (m3["ACT_MONTHLY_ACTIVE_RATE"]["value"], m3["ACT_MONTHLY_ACTIVE_RATE"]["fraction"]) == (1.0, 0.5)
+    assert indicators(w, "manager", "M5")["ACT_MONTHLY_ACTIVE_RATE"]["fraction"] == 1.0  # 2 of 2, defaults
+    red_lines = dict(
+        query(
+            w,
+            "SELECT entity_id, red_line FROM marts.scorecard_indicator WHERE period_month = ? "
+            "AND indicator_code = 'RISK_NPL_RATIO' AND entity_id IN ('B1', 'B2', 'T1')",
+            [APRIL],
+        )
+    )
+    assert red_lines == {"B1": 0.3, "B2": 0.05, "T1": 0.05}
 
 
 def test_the_version_in_force_switches_between_months(scored: dict) -> None:
@@ -335,7 +418,7 @@ def test_every_entity_is_scored_once_with_every_indicator(scored: dict) -> None:
         "SELECT entity_level, count(*) FROM marts.scorecard WHERE period_month = ? GROUP BY 1 ORDER BY 1",
         [APRIL],
     )
-    assert entities == [("branch", 2), ("manager", 4), ("team", 3)]
+    assert entities == [("branch", 2), ("manager", 5), ("team", 4)]
 
 
 # --------------------------------------------------------------------------- commands
@@ -368,7 +451,7 @@ def test_explain_prints_the_whole_scorecard(scored: dict) -> None:
         "n/a",
         "compliance event CE1",
         "anti-gaming: 201 of 212",
-        "final score 65.4336",
+        "final score 67.0336",
         "grade B",
         "rank 1 of 3",
     ):
@@ -395,7 +478,7 @@ def test_whatif_scores_a_candidate_version_without_touching_the_marts(scored: di
             w,
             "SELECT current_version, candidate_version, current_score, candidate_score, current_grade, "
             "candidate_grade FROM analytics.whatif_comparison WHERE entity_id = 'M1'",
-        ) == [("v2", "v3", 65.4336, 65.4336, "B", "C")]
+        ) == [("v2", "v3", 67.0336, 67.0336, "B", "C")]
         assert card(w, "manager", "M1")["grade"] == "B"  # the provisional marts are untouched
         assert query(w, "SELECT DISTINCT template_version FROM whatif.scorecard") == [("v3",)]
     finally:

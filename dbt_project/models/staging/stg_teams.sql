@@ -1,9 +1,12 @@
-with latest as (
-    {{ latest_delivery(source('raw', 'teams'), ['team_id']) }}
+{#- One row per team and delivery: each teams delivery is a full snapshot and its history is
+    kept (contract, master data); within one delivery the later line wins. -#}
+with deliveries as (
+    {{ latest_delivery(source('raw', 'teams'), ['team_id', '_file_date']) }}
 )
 
 select
     team_id,
     branch_id,
-    team_name
-from latest
+    team_name,
+    _file_date as delivered_on
+from deliveries

@@ -1,8 +1,9 @@
 {#- Activity indicators per month and entity: ACT_MONTHLY_ACTIVE_RATE, ACT_STICKINESS,
     ACT_ENGAGEMENT_PER_MEMBER, ACT_RETENTION_M1, ACT_FIRST_RESPONSE_MIN.
     Staff events and anti-gaming exclusions are left out everywhere ("activity"); an event
-    belongs to the entity of its community on its local date, a member at period end to the
-    entity on the period's last day.
+    belongs to the entity of its community on its local date, a member at period end (and,
+    for ACT_MONTHLY_ACTIVE_RATE, whether that member was active in the entity's communities)
+    to the entity on the period's last day.
     Choices (spec silent): retention counts an event in any of the entity's communities; a
     "first staff answer after" a question is strictly later than it. -#}
 with months as (
@@ -31,18 +32,46 @@ active_members as (
     from events_by_entity
 ),
 
+{#- ACT_MONTHLY_ACTIVE_RATE reads "actives among the members at period end" on the period's last
+    day (spec, Definitions): a member is active for the entity that owns, on the last day, a
+    community the member had a counted event in during the period. -#}
+active_in_communities as (
+    select distinct period_month, community_id, member_id
+    from counted_events
+),
+
+active_at_end as (
+    select
+        active_in_communities.period_month,
+        active_in_communities.member_id,
+        owners.manager_id,
+        owners.team_id,
+        owners.branch_id
+    from active_in_communities
+    inner join months on active_in_communities.period_month = months.period_month
+    inner join {{ ref('int_community_owner_history') }} as owners
+        on
+            active_in_communities.community_id = owners.community_id
+            and {{ holds_on('owners', 'months.period_end_date') }}
+),
+
+active_members_at_end as (
+    select distinct fanned.period_month, fanned.entity_level, fanned.entity_id, fanned.member_id
+    from ({{ fan_out_entities('active_at_end', ['period_month', 'member_id']) }}) as fanned
+),
+
 monthly_active as (
     select
         members_at_end.period_month,
         members_at_end.entity_level,
         members_at_end.entity_id,
         count(*) as members,
-        count(active_members.member_id) as active
+        count(active_members_at_end.member_id) as active
     from members_at_end
-    left join active_members
+    left join active_members_at_end
         on
-            {{ same_entity_month('members_at_end', 'active_members') }}
-            and members_at_end.member_id = active_members.member_id
+            {{ same_entity_month('members_at_end', 'active_members_at_end') }}
+            and members_at_end.member_id = active_members_at_end.member_id
     group by members_at_end.period_month, members_at_end.entity_level, members_at_end.entity_id
 ),
 

@@ -86,5 +86,8 @@ left join manager_branch
         entities.entity_level = 'manager'
         and entities.period_month = manager_branch.period_month
         and entities.entity_id = manager_branch.manager_id
-left join {{ ref('stg_teams') }} as teams
-    on entities.entity_level = 'team' and entities.entity_id = teams.team_id
+left join {{ ref('int_team_history') }} as teams
+    on
+        entities.entity_level = 'team'
+        and entities.entity_id = teams.team_id
+        and {{ holds_on('teams', 'months.period_end_date') }}

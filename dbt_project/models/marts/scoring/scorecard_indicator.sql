@@ -2,10 +2,15 @@
     under the template version in force: value with numerator and denominator, target (entity
     override, else the level's default), attainment, fraction by the indicator's method, weight,
     effective weight after n/a re-weighting, points and bonus points.
-    Choices (spec silent): points use the effective weight and a fraction capped at 1, so a
-    dimension never earns more than its weight; what a bonus-eligible indicator (method param
-    bonus = 1; v1: CONV_DISBURSED_AMOUNT) earns above 100 % up to its cap is bonus_points.
-    Attainment is value / target, or target / value for lower-is-better indicators. -#}
+    Targets, method parameters (cap, threshold, red line) and bands may be overridden per entity
+    (spec, end of "Dimensions"): an entity's own rows win over the defaults (entity_id '*'); an
+    entity with bands of its own uses that band set instead of the default one.
+    points = effective weight x min(fraction, 1), so a dimension never earns more than its weight;
+    bonus_points = effective weight x (fraction - 1) when the fraction exceeds 1 (spec, "Bonus"):
+    whether an indicator earns bonus follows from its template data (a cap above 1), not its code.
+    Attainment is value / target, or target / value for lower-is-better indicators, whose value 0
+    has attainment = cap (spec, "Scoring methods"). Choice (spec silent): an indicator without a
+    cap parameter has cap 1 there (its fraction never exceeds 1). -#}
 with entities as (
     select * from {{ ref('int_scorecard_entities') }}
     where {{ in_partition_window('period_month') }}
@@ -27,12 +32,27 @@ params as (
     select
         template_version,
         indicator_code,
+        entity_level,
+        entity_id,
         max(case when param = 'cap' then value end) as cap,
         max(case when param = 'threshold' then value end) as threshold_value,
-        max(case when param = 'red_line' then value end) as red_line,
-        max(case when param = 'bonus' then value end) as bonus_eligible
+        max(case when param = 'red_line' then value end) as red_line
     from {{ source('template', 'template_method_params') }}
-    group by template_version, indicator_code
+    group by template_version, indicator_code, entity_level, entity_id
+),
+
+bands as (
+    select * from {{ source('template', 'template_bands') }}
+),
+
+band_overrides as (
+    select distinct
+        template_version,
+        indicator_code,
+        entity_level,
+        entity_id
+    from bands
+    where entity_id <> '*'
 ),
 
 targets as (
@@ -54,13 +74,13 @@ base as (
         indicators.method,
         indicators.weight,
         catalog.value_kind,
-        params.cap,
-        params.threshold_value,
-        params.red_line,
+        coalesce(entity_params.cap, default_params.cap) as cap,
+        coalesce(entity_params.threshold_value, default_params.threshold_value) as threshold_value,
+        coalesce(entity_params.red_line, default_params.red_line) as red_line,
+        band_overrides.entity_id is not null as has_own_bands,
         {#- values rounded to 9 decimals: sums of doubles depend on the order DuckDB takes them in, and
             the scores (and a release's content hash) must not -#}
         round(indicator_values.denominator, 9) as denominator,
-        coalesce(params.bonus_eligible, 0) = 1 as is_bonus_eligible,
         coalesce(overrides.target, defaults.target) as target,
         round(case when catalog.value_kind = 'count' then coalesce(indicator_values.numerator, 0) else indicator_values.numerator end, 9)
             as numerator,
@@ -70,8 +90,23 @@ base as (
     inner join {{ source('template', 'template_indicators') }} as indicators
         on entities.template_version = indicators.template_version and entities.role = indicators.role
     inner join {{ ref('indicator_catalog') }} as catalog on indicators.indicator_code = catalog.indicator_code
-    left join params
-        on indicators.template_version = params.template_version and indicators.indicator_code = params.indicator_code
+    left join params as default_params
+        on
+            indicators.template_version = default_params.template_version
+            and indicators.indicator_code = default_params.indicator_code
+            and default_params.entity_id = '*'
+    left join params as entity_params
+        on
+            indicators.template_version = entity_params.template_version
+            and indicators.indicator_code = entity_params.indicator_code
+            and entities.entity_level = entity_params.entity_level
+            and entities.entity_id = entity_params.entity_id
+    left join band_overrides
+        on
+            indicators.template_version = band_overrides.template_version
+            and indicators.indicator_code = band_overrides.indicator_code
+            and entities.entity_level = band_overrides.entity_level
+            and entities.entity_id = band_overrides.entity_id
     left join targets as defaults
         on
             indicators.template_version = defaults.template_version
@@ -113,8 +148,15 @@ band_fractions as (
             else {{ inverse_banded('with_status.value', 'bands.threshold', 'bands.fraction') }}
         end as band_fraction
     from with_status
-    inner join {{ source('template', 'template_bands') }} as bands
-        on with_status.template_version = bands.template_version and with_status.indicator_code = bands.indicator_code
+    inner join bands
+        on
+            with_status.template_version = bands.template_version
+            and with_status.indicator_code = bands.indicator_code
+            and (
+                (with_status.has_own_bands and bands.entity_level = with_status.entity_level
+                    and bands.entity_id = with_status.entity_id)
+                or (not with_status.has_own_bands and bands.entity_id = '*')
+            )
     where with_status.method in ('banded', 'inverse_banded') and with_status.status = 'ok'
     group by
         with_status.period_month, with_status.entity_level, with_status.entity_id, with_status.indicator_code,
@@ -215,17 +257,14 @@ select
     cast(target as double) as target,
     cast(case
         when status = 'n/a' then null
-        when direction = 'lower' then case when value = 0 then null else target / value end
+        when direction = 'lower' then case when value = 0 then coalesce(cap, 1) else target / value end
         else value / target
     end as double) as attainment,
     cast(fraction as double) as fraction,
     cast(weight as double) as weight,
     cast(effective_weight as double) as effective_weight,
     cast(effective_weight * least(coalesce(fraction, 0), 1) as double) as points,
-    cast(
-        case when is_bonus_eligible then effective_weight * greatest(coalesce(fraction, 0) - 1, 0) else 0 end
-        as double
-    ) as bonus_points,
+    cast(effective_weight * greatest(coalesce(fraction, 0) - 1, 0) as double) as bonus_points,
     status,
     cast(numerator as double) as numerator,
     cast(denominator as double) as denominator,
