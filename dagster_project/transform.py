@@ -168,6 +168,7 @@ def build_with_metadata(
     # make it the path of this run's warehouse resource, so dbt and the other steps share a file.
     os.environ["SCORECARD_WAREHOUSE"] = str(Path(warehouse.path).resolve())
     invocation = dbt.cli(args, context=context)
+    invocation.manifest = manifest_for_database(invocation.manifest, warehouse_database(warehouse.path))
     events = list(invocation.stream().fetch_column_metadata())
     release_duckdb_adapter(invocation)
     with warehouse.connect(read_only=True) as con:
@@ -178,6 +179,30 @@ def build_with_metadata(
                 if count is not None:
                     event = event.with_metadata({**event.metadata, "dagster/row_count": count})
             yield event
+
+
+def warehouse_database(path: str) -> str:
+    """The name dbt-duckdb gives the warehouse's database: the file's stem (``warehouse``)."""
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+
+    return DuckDBCredentials.path_derived_database_name(str(Path(path).resolve()))
+
+
+def manifest_for_database(manifest: Mapping[str, Any], database: str) -> dict[str, Any]:
+    """The manifest with the database of every model, seed, test and source set to ``database``.
+
+    The manifest is parsed once, for the warehouse configured then, and dbt-duckdb names the
+    database after the file. dagster-dbt finds the columns of a model and of its parents (for
+    column schemas and lineage) by the manifest's database, so a run on a warehouse with another
+    file name would look in a database that is not there and lose the lineage of every model.
+    """
+    retargeted = dict(manifest)
+    for section in ("nodes", "sources"):
+        retargeted[section] = {
+            unique_id: {**props, "database": database} if props.get("database") else props
+            for unique_id, props in manifest.get(section, {}).items()
+        }
+    return retargeted
 
 
 def release_duckdb_adapter(invocation: DbtCliInvocation) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -285,3 +285,101 @@ def test_misnamed_files_are_recorded_as_rejected(
     (folder / name).write_text("lead_id\nL1\n", encoding="utf-8")
     (result,) = load_feed(raw_con, tmp_path / "landing", "leads")
     assert result.status == "rejected" and name in result.message
+
+
+# --------------------------------------------------------------------------- files that are not loaded
+
+
+def _rejected_files(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, tuple[int, str | None]]:
+    """The ingestion-health gate's rejected-file count and names per feed, for a month."""
+    from dagster_project.quality.gates import months_between
+    from dagster_project.quality.suites import suites_guarding
+
+    (suite,) = [s for s in suites_guarding("quality", "ingestion_gate") if s.name == "ingestion_health"]
+    (m,) = months_between(date.fromisoformat(f"{month}-01"), date.fromisoformat(f"{month}-02"))
+    frame = con.execute(suite.batch_sql(m.start, m.end, True)).df()
+    return {
+        row.feed: (row.rejected_files, row.rejected_file_names)
+        for row in frame.itertuples()
+        if row.rejected_files
+    }
+
+
+def test_a_misnamed_file_is_rejected_in_a_windowed_load_and_holds_back_the_month_it_points_to(
+    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    write_master_data(landing)
+    load_feed(raw_con, landing, "communities")
+    event = {"community_id": "K1", "member_id": "U1", "event_type": "message"}
+    write_delivery(
+        landing,
+        "engagement_events",
+        "2025-06-14",
+        [{**event, "event_id": "E1", "occurred_at": "2025-06-14T10:00:00"}],
+    )
+    good = write_delivery(
+        landing,
+        "engagement_events",
+        "2025-06-15",
+        [{**event, "event_id": "E2", "occurred_at": "2025-06-15T10:00:00"}],
+    )
+    good.rename(good.with_name("engagement_events_20250615.csv"))  # the date in another format
+    # a July window (a partitioned run of July) used to skip it silently: it is recorded all the same
+    results = load_feed(raw_con, landing, "engagement_events", date(2025, 7, 1), date(2025, 8, 1))
+
+    assert [(r.file, r.status, r.months) for r in results] == [
+        ("engagement_events/engagement_events_20250615.csv", "rejected", ("2025-06",))
+    ]
+    ledger = raw_con.execute(
+        "SELECT file_name, status, attributed_months FROM raw._file_ledger WHERE feed = 'engagement_events'"
+    ).fetchall()
+    assert ledger == [("engagement_events/engagement_events_20250615.csv", "rejected", "2025-06")]
+    load_feed(raw_con, landing, "engagement_events")  # the June file loads; June is held back
+    assert _rejected_files(raw_con, "2025-06") == {
+        "engagement_events": (1, "engagement_events/engagement_events_20250615.csv")
+    }
+    assert _rejected_files(raw_con, "2025-05") == {}
+
+
+def test_a_misnamed_file_with_no_date_in_its_name_points_to_the_months_of_its_rows(
+    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    path = write_delivery(
+        landing,
+        "leads",
+        "2025-01-05",
+        [
+            _lead(lead_id="L1", created_at="2025-03-31T20:00:00Z"),
+            _lead(lead_id="L2", created_at="2025-02-10T09:00:00"),
+        ],
+    )
+    path.rename(path.with_name("leads_latest.csv"))
+    (result,) = load_feed(raw_con, landing, "leads")
+    # 2025-03-31T20:00Z is 04-01 04:00 in Shanghai: April and February, not March
+    assert (result.status, result.months) == ("rejected", ("2025-02", "2025-04"))
+    assert _rejected_files(raw_con, "2025-04") == {"leads": (1, "leads/leads_latest.csv")}
+    assert _rejected_files(raw_con, "2025-03") == {}
+
+
+def test_a_rejected_file_pointing_nowhere_holds_back_every_month_until_it_is_removed(
+    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    write_master_data(landing)
+    (landing / "teams" / "teams_latest.csv").write_text(
+        "team_id,branch_id,team_name\nT9,B1,九组\n", encoding="utf-8"
+    )
+    results = {r.file: r for r in load_feed(raw_con, landing, "teams")}
+    assert results["teams/teams_latest.csv"].status == "rejected"
+    assert results["teams/teams_latest.csv"].months == ()  # master data: no month in name or content
+    # master data with a bad name used to escape the gate (its file date is null)
+    for month in ("2025-01", "2025-06"):
+        assert _rejected_files(raw_con, month) == {"teams": (1, "teams/teams_latest.csv")}
+
+    (landing / "teams" / "teams_latest.csv").unlink()  # resolved: the file is taken back
+    (withdrawn,) = load_feed(raw_con, landing, "teams")[-1:]
+    assert (withdrawn.file, withdrawn.status) == ("teams/teams_latest.csv", "withdrawn")
+    assert _rejected_files(raw_con, "2025-06") == {}
+    assert load_feed(raw_con, landing, "teams")[-1].status == "unchanged"  # recorded once
