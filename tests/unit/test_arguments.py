@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -45,10 +46,29 @@ def test_landing_files_filter_by_file_date_window(tmp_path: Path) -> None:
     ):
         (folder / name).write_text("x")
     feb = landing_files(tmp_path, "leads", date(2025, 2, 1), date(2025, 3, 1))
-    assert [f.path.name for f in feb] == ["leads_2025-02-01.csv.gz"]
+    # a misnamed file is listed whatever the window, to be recorded as rejected, never skipped
+    assert [f.path.name for f in feb] == ["other.csv", "leads_2025-02-01.csv.gz"]
     everything = landing_files(tmp_path, "leads")
-    assert [f.file_date for f in everything][0] is None  # the misnamed file is listed, to be rejected
+    assert [f.file_date for f in everything][0] is None
     assert len(everything) == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "month"),
+    [
+        ("leads_2025-02-01.csv", "2025-02"),
+        ("leads_20250615.csv", "2025-06"),
+        ("leads_2025_06.csv", "2025-06"),
+        ("leads_2025-02-30.csv", "2025-02"),  # no such day, but the month is plain
+        ("leads_latest.csv", None),
+        ("leads_120250615.csv", None),  # digits run on: no date
+    ],
+)
+def test_the_month_a_file_name_points_to(tmp_path: Path, name: str, month: str | None) -> None:
+    (tmp_path / "leads").mkdir()
+    (tmp_path / "leads" / name).write_text("x")
+    (found,) = landing_files(tmp_path, "leads")
+    assert found.named_month == month
 
 
 def test_rules_cover_keys_enums_amounts_ranges_and_hard_foreign_keys() -> None:
@@ -117,3 +137,16 @@ def test_a_full_refresh_reaches_both_dbt_steps_and_is_valid_job_config() -> None
     }
     for job in ("refresh_job", "publish_job"):
         dg.validate_run_config(defs.resolve_job_def(job), config)
+
+
+def test_the_manifest_is_retargeted_at_the_runs_warehouse_database() -> None:
+    from dagster_project.transform import DBT_PROJECT, manifest_for_database, warehouse_database
+
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text(encoding="utf-8"))
+    database = warehouse_database("/elsewhere/april_may.duckdb")
+    assert database == "april_may"
+    retargeted = manifest_for_database(manifest, database)
+    databases = {p["database"] for section in ("nodes", "sources") for p in retargeted[section].values()}
+    assert databases == {"april_may"}
+    assert retargeted["parent_map"] is manifest["parent_map"]  # the rest is left as it is
+    assert {p["database"] for p in manifest["sources"].values()} != {"april_may"}  # not changed in place

@@ -79,7 +79,7 @@ def test_unparseable_numbers_and_unknown_indicators_name_row_and_field(templates
     problems = _problems(templates)
     assert any("targets.csv, row 2, field target: 'ten'" in p for p in problems)
     assert any(
-        "method_params.csv, row 7, field indicator_code: 'DATA_CONTENT_MIXX' is not an indicator" in p
+        "method_params.csv, row 6, field indicator_code: 'DATA_CONTENT_MIXX' is not an indicator" in p
         for p in problems
     )
 
@@ -92,3 +92,54 @@ def test_a_version_folder_must_match_its_name_and_months_must_not_clash(template
         for p in problems
     )
     assert any("take effect in the same month 2025-01" in p for p in problems)
+
+
+def test_bonus_is_no_parameter_it_follows_from_the_cap(templates: Path) -> None:
+    _edit(
+        templates / "v1" / "method_params.csv",
+        "CONV_DISBURSED_AMOUNT,cap,1.2\n",
+        "CONV_DISBURSED_AMOUNT,cap,1.2\nCONV_DISBURSED_AMOUNT,bonus,1\n",
+    )
+    (message,) = _problems(templates)
+    assert "method_params.csv, row 6, field param: 'bonus' is not a parameter" in message
+    assert "its cap allows" in message
+
+
+def test_bands_and_method_parameters_may_be_overridden_per_entity(templates: Path) -> None:
+    params = templates / "v1" / "method_params.csv"
+    params.write_text(
+        params.read_text(encoding="utf-8").replace(
+            "indicator_code,param,value", "indicator_code,param,value,entity_level,entity_id"
+        )
+        + "RISK_NPL_RATIO,red_line,0.08,branch,BR001\n",
+        encoding="utf-8",
+    )
+    bands = templates / "v1" / "bands.csv"
+    bands.write_text(
+        bands.read_text(encoding="utf-8").replace(
+            "indicator_code,threshold,fraction", "indicator_code,threshold,fraction,entity_level,entity_id"
+        )
+        + "BRAND_NPS,10,0.5,branch,BR001\nBRAND_NPS,40,1.0,branch,BR001\n",
+        encoding="utf-8",
+    )
+    versions = load_templates(templates)  # default rows without the two columns apply to every entity
+    rows = versions["v1"].sections["method_params"]
+    assert (rows[0]["entity_level"], rows[0]["entity_id"]) == ("*", "*")
+    assert (rows[-1]["entity_level"], rows[-1]["entity_id"], rows[-1]["value"]) == ("branch", "BR001", 0.08)
+
+
+def test_an_override_names_its_level_and_its_bands_are_ordered(templates: Path) -> None:
+    bands = templates / "v1" / "bands.csv"
+    bands.write_text(
+        bands.read_text(encoding="utf-8").replace(
+            "indicator_code,threshold,fraction", "indicator_code,threshold,fraction,entity_level,entity_id"
+        )
+        + "BRAND_NPS,40,1.0,branch,BR001\nBRAND_NPS,10,0.5,branch,BR001\nBRAND_NPS,10,0.5,*,BR002\n",
+        encoding="utf-8",
+    )
+    problems = _problems(templates)
+    assert any("bands.csv, row 35, field threshold" in p and "increasing threshold" in p for p in problems)
+    assert any(
+        "bands.csv, row 37, field entity_level: the override for BR002 must name its entity_level" in p
+        for p in problems
+    )
