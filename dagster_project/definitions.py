@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.ingest.assets import FEED_ASSETS, LANDING_SPECS
-from dagster_project.jobs import publish_job, refresh_job
+from dagster_project.jobs import publication_job, publish_job, refresh_job
 from dagster_project.quality.assets import MARTS_CHECKS, ingestion_gate, published_scorecard
 from dagster_project.resources import LandingZone, Warehouse
 from dagster_project.schedules import SCHEDULES
@@ -28,7 +28,7 @@ defs = dg.Definitions(
         published_scorecard,
     ],
     asset_checks=MARTS_CHECKS,
-    jobs=[refresh_job, publish_job],
+    jobs=[refresh_job, publish_job, publication_job],
     schedules=SCHEDULES,
     sensors=SENSORS,
     resources={

@@ -5,6 +5,9 @@
   re-delivered file touches.
 * ``publish_job``: everything, including the quality gates and publication of final scores;
   run on the 3rd of each month for the month before.
+* ``publication_job``: publication alone, for the months of a range whose gates passed; the
+  sensor ``publish_months_that_passed`` runs it after a run that a failed gate of one month
+  stopped before publication (a blocking check stops its downstream steps for the whole run).
 
 Both are monthly-partitioned (inferred from their assets); the in-process executor and the
 instance's run queue (one run at a time, dagster_home/dagster.yaml) keep DuckDB to a single
@@ -30,6 +33,15 @@ publish_job = dg.define_asset_job(
     name="publish_job",
     selection=dg.AssetSelection.all(),
     description="Load, score, run the quality gates and publish the partition's month if they pass.",
+    tags={"scorecard/kind": "final"},
+)
+
+
+publication_job = dg.define_asset_job(
+    name="publication_job",
+    selection=dg.AssetSelection.assets(dg.AssetKey(["published", "scorecard"])),
+    description="Publish each closed month of the partitions whose quality gates all passed (read from "
+    "quality.gate_results); refuse the others with their reasons.",
     tags={"scorecard/kind": "final"},
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -76,9 +77,14 @@ class StepFailure:
 
 
 def step_failures(result: dg.ExecuteInProcessResult) -> list[StepFailure]:
-    """Failed steps with the root cause's message (not Dagster's wrapper around it)."""
+    """Failed steps of a run with the root cause's message (not Dagster's wrapper around it)."""
+    return step_failures_of(result.get_step_failure_events())
+
+
+def step_failures_of(events: Iterable[dg.DagsterEvent]) -> list[StepFailure]:
+    """Step failure events read as :class:`StepFailure` (a run's, or a run-failure sensor's)."""
     failures = []
-    for event in result.get_step_failure_events():
+    for event in events:
         error = event.event_specific_data.error
         is_gate = error.cls_name == "DagsterAssetCheckFailedError"
         while error.cause is not None:

@@ -22,8 +22,9 @@ import dagster as dg
 
 from dagster_project.ingest.feeds import FEEDS
 from dagster_project.ingest.load import LandingFile, file_sha256, landing_files
-from dagster_project.jobs import month_partition, refresh_job
+from dagster_project.jobs import month_partition, publication_job, publish_job, refresh_job
 from dagster_project.partitions import MONTHLY
+from dagster_project.pipeline import step_failures_of
 from dagster_project.resources import LandingZone
 from dagster_project.settings import LOCAL_TIMEZONE
 
@@ -111,4 +112,44 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingZon
     return dg.SensorResult(run_requests=requests, cursor=encode_cursor(seen))
 
 
-SENSORS = [landing_zone_sensor]
+RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+
+
+def publication_request(
+    run_id: str, run_tags: dict[str, str], gate_failed: bool
+) -> dg.RunRequest | dg.SkipReason:
+    """After a run that a blocking gate stopped: a run of publication alone over its months.
+
+    A blocking check stops every step downstream of it, for all the months of the run; the
+    contract stops only the failed month's publication. Publication re-reads the gate results of
+    each month, so the follow-up run releases the months that passed and refuses the others.
+    """
+    if not gate_failed:
+        return dg.SkipReason(f"run {run_id} did not stop at a quality gate")
+    if all(tag in run_tags for tag in RANGE_TAGS):
+        partition: dict[str, object] = {"tags": {tag: run_tags[tag] for tag in RANGE_TAGS}}
+    elif "dagster/partition" in run_tags:
+        partition = {"partition_key": run_tags["dagster/partition"], "tags": {}}
+    else:
+        return dg.SkipReason(f"run {run_id} has no monthly partitions")
+    tags = {**partition["tags"], "scorecard/after_run": run_id}  # type: ignore[dict-item]
+    return dg.RunRequest(
+        run_key=f"publish-after-{run_id}", partition_key=partition.get("partition_key"), tags=tags
+    )
+
+
+@dg.run_failure_sensor(
+    name="publish_months_that_passed",
+    monitored_jobs=[publish_job],
+    request_job=publication_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="After a publish run that a failed gate of one month stopped: publish the months "
+    "of that run that passed their gates (the failed month stays held back).",
+)
+def publish_months_that_passed(context: dg.RunFailureSensorContext) -> dg.RunRequest | dg.SkipReason:
+    run = context.dagster_run
+    gate_failed = any(failure.is_gate for failure in step_failures_of(context.get_step_failure_events()))
+    return publication_request(run.run_id, dict(run.tags), gate_failed)
+
+
+SENSORS = [landing_zone_sensor, publish_months_that_passed]

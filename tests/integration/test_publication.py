@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -77,7 +78,8 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
     _append_rows(
         march_leads, [{**lead, "lead_id": f"L-BAD-{i}", "requested_amount": "-1000"} for i in range(5)]
     )
-    state["corrupt"] = materialize_all(landing, warehouse, "2025-03", "2025-03")
+    state["instance"] = dg.DagsterInstance.ephemeral()
+    state["corrupt"] = materialize_all(landing, warehouse, "2025-03", "2025-03", instance=state["instance"])
     state["releases_corrupt"] = query(warehouse, RELEASES)
     return state
 
@@ -163,3 +165,23 @@ def test_gx_data_docs_are_built_for_auditors(story: dict) -> None:
     assert index.exists() and "ingestion_health" in index.read_text(encoding="utf-8")
     check = next(e for e in story["clean"].get_asset_check_evaluations() if e.check_name == "marts_scorecard")
     assert check.passed and check.metadata["gx_data_docs"].value.endswith("index.html")
+
+
+def test_after_a_run_stopped_at_a_gate_the_sensor_requests_publication_of_its_months(story: dict) -> None:
+    from dagster_project.sensors import publish_months_that_passed
+
+    result = story["corrupt"]
+    context = dg.build_run_status_sensor_context(
+        sensor_name="publish_months_that_passed",
+        dagster_event=result.get_job_failure_event(),
+        dagster_instance=story["instance"],
+        dagster_run=result.dagster_run,
+    ).for_run_failure()
+    request = publish_months_that_passed(context)
+    # March's gate failed: a run of publication alone over the run's months, which re-reads each
+    # month's gate results (so March stays held back, and any month that passed is released)
+    assert isinstance(request, dg.RunRequest)
+    assert request.partition_key == "2025-03-01"
+    assert request.tags["scorecard/after_run"] == result.run_id
+    assert request.run_key == f"publish-after-{result.run_id}"
+    assert publish_months_that_passed.job_name == "publication_job"

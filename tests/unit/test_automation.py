@@ -108,3 +108,19 @@ def test_a_late_file_for_a_published_month_is_flagged_for_republication(landing:
         (request,) = tick_landing_sensor(landing, instance, cursor).run_requests
         assert request.partition_key == "2025-01-01" and request.tags[REPUBLICATION_TAG] == "2025-01"
         assert landing_zone_sensor.job_name == "refresh_job"  # rescored as provisional; no release touched
+
+
+def test_publication_after_a_gate_failure_covers_the_failed_runs_months() -> None:
+    from dagster_project.sensors import publication_request
+
+    range_tags = {
+        "dagster/asset_partition_range_start": "2025-04-01",
+        "dagster/asset_partition_range_end": "2025-06-01",
+    }
+    assert isinstance(publication_request("r1", range_tags, gate_failed=False), dg.SkipReason)
+    request = publication_request("r1", {**range_tags, "other": "x"}, gate_failed=True)
+    assert (request.partition_key, request.run_key) == (None, "publish-after-r1")
+    assert request.partition_key_range == dg.PartitionKeyRange("2025-04-01", "2025-06-01")
+    single = publication_request("r2", {"dagster/partition": "2025-03-01"}, gate_failed=True)
+    assert single.partition_key == "2025-03-01"
+    assert isinstance(publication_request("r3", {}, gate_failed=True), dg.SkipReason)  # unpartitioned
