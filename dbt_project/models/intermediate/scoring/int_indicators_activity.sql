@@ -32,10 +32,10 @@ active_members as (
     from events_by_entity
 ),
 
-{#- ACT_MONTHLY_ACTIVE_RATE reads "actives among the members at period end" on the period's last
-    day (spec, Definitions): a member is active for the entity that owns, on the last day, a
-    community the member had a counted event in during the period. -#}
 active_in_communities as (
+    {#- ACT_MONTHLY_ACTIVE_RATE reads "actives among the members at period end" on the period's
+        last day (spec, Definitions): a member is active for the entity that owns, on the last
+        day, a community the member had a counted event in during the period. #}
     select distinct period_month, community_id, member_id
     from counted_events
 ),

@@ -153,8 +153,11 @@ band_fractions as (
             with_status.template_version = bands.template_version
             and with_status.indicator_code = bands.indicator_code
             and (
-                (with_status.has_own_bands and bands.entity_level = with_status.entity_level
-                    and bands.entity_id = with_status.entity_id)
+                (
+                    with_status.has_own_bands
+                    and bands.entity_level = with_status.entity_level
+                    and bands.entity_id = with_status.entity_id
+                )
                 or (not with_status.has_own_bands and bands.entity_id = '*')
             )
     where with_status.method in ('banded', 'inverse_banded') and with_status.status = 'ok'
