@@ -173,7 +173,7 @@ def test_after_a_run_stopped_at_a_gate_the_sensor_requests_publication_of_its_mo
     result = story["corrupt"]
     context = dg.build_run_status_sensor_context(
         sensor_name="publish_months_that_passed",
-        dagster_event=result.get_job_failure_event(),
+        dagster_event=result.get_run_failure_event(),
         dagster_instance=story["instance"],
         dagster_run=result.dagster_run,
     ).for_run_failure()
@@ -181,7 +181,7 @@ def test_after_a_run_stopped_at_a_gate_the_sensor_requests_publication_of_its_mo
     # March's gate failed: a run of publication alone over the run's months, which re-reads each
     # month's gate results (so March stays held back, and any month that passed is released)
     assert isinstance(request, dg.RunRequest)
-    assert request.partition_key == "2025-03-01"
+    assert request.partition_key_range == dg.PartitionKeyRange("2025-03-01", "2025-03-01")
     assert request.tags["scorecard/after_run"] == result.run_id
     assert request.run_key == f"publish-after-{result.run_id}"
     assert publish_months_that_passed.job_name == "publication_job"
