@@ -93,10 +93,13 @@ class ScorecardTranslator(DagsterDbtTranslator):
 TRANSLATOR = ScorecardTranslator(settings=DagsterDbtTranslatorSettings(enable_code_references=True))
 
 
-#: Every dbt node downstream of a monthly feed: built per month partition. The rest (master data,
-#: reference seeds, their dimensions) is unpartitioned and never depends on a monthly node, so the
-#: two dbt steps run one after the other with no cycle between them.
-MONTHLY_DBT_SELECT = " ".join(f"source:raw.{feed.name}+" for feed in FEEDS.values() if feed.partitioned)
+#: Every dbt node downstream of a monthly feed or of the scorecard template: built per month
+#: partition. The rest (master data, reference seeds, their dimensions) is unpartitioned and never
+#: depends on a monthly node, so the two dbt steps run one after the other with no cycle between
+#: them, and a broken template (no template tables) stops only the monthly step.
+MONTHLY_DBT_SELECT = " ".join(
+    [*(f"source:raw.{feed.name}+" for feed in FEEDS.values() if feed.partitioned), "source:template+"]
+)
 
 
 class DbtBuildConfig(dg.Config):

@@ -1,27 +1,18 @@
 {#- Grain: snapshot date x loan, traced back loan -> disbursement -> application -> lead. -#}
-with loans as (
-    select
-        loan_id,
-        min(application_id) as application_id,
-        min(disbursed_at) as first_disbursed_at
-    from {{ ref('stg_disbursements') }}
-    group by loan_id
+with traced as (
+    select * from {{ ref('int_loan_snapshots_traced') }}
 )
 
 select
-    {{ dbt.concat([
-        dbt.cast('snapshots.snapshot_date', dbt.type_string()), "'|'", 'snapshots.loan_id'
-    ]) }} as loan_snapshot_key,
-    snapshots.snapshot_date,
-    snapshots.loan_id,
-    loans.application_id,
-    applications.lead_id,
-    applications.client_id,
-    loans.first_disbursed_at,
-    snapshots.outstanding_balance,
-    snapshots.days_past_due,
-    snapshots.classification,
-    snapshots.classification in ('substandard', 'doubtful', 'loss') as is_npl
-from {{ ref('stg_loan_snapshots') }} as snapshots
-left join loans on snapshots.loan_id = loans.loan_id
-left join {{ ref('stg_applications') }} as applications on loans.application_id = applications.application_id
+    loan_snapshot_key,
+    snapshot_date,
+    loan_id,
+    application_id,
+    lead_id,
+    client_id,
+    first_disbursed_at,
+    outstanding_balance,
+    days_past_due,
+    classification,
+    is_npl
+from traced

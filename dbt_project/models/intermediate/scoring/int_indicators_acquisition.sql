@@ -84,7 +84,7 @@ new_client_counts as (
         count(*) as new_clients,
         sum(case when clients.is_target_segment then 1 else 0 end) as target_segment_clients
     from new_clients
-    left join {{ ref('dim_client') }} as clients on new_clients.client_id = clients.client_id
+    left join {{ ref('int_clients_current') }} as clients on new_clients.client_id = clients.client_id
     group by new_clients.period_month, new_clients.entity_level, new_clients.entity_id
 ),
 

@@ -80,7 +80,7 @@ disbursements as (
             applications.client_id = tier_history.client_id
             and {{ holds_on('tier_history', 'cast(disbursements.disbursed_at as date)') }}
     left join {{ ref('client_tiers') }} as tiers on tier_history.tier = tiers.tier
-    left join {{ ref('dim_client') }} as clients on applications.client_id = clients.client_id
+    left join {{ ref('int_clients_current') }} as clients on applications.client_id = clients.client_id
 ),
 
 disbursed_amounts as (

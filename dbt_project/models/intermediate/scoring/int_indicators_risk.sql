@@ -22,7 +22,7 @@ balances as (
         loans.is_npl,
         loans.outstanding_balance * lead_shares.share as balance
     from months
-    inner join {{ ref('fct_loan_month_end') }} as loans on months.period_end_date = loans.snapshot_date
+    inner join {{ ref('int_loan_snapshots_traced') }} as loans on months.period_end_date = loans.snapshot_date
     inner join lead_shares on loans.lead_id = lead_shares.lead_id
 ),
 
@@ -64,7 +64,7 @@ loans as (
         loan_id,
         min(lead_id) as lead_id,
         min(first_disbursed_at) as first_disbursed_at
-    from {{ ref('fct_loan_month_end') }}
+    from {{ ref('int_loan_snapshots_traced') }}
     where lead_id is not null
     group by loan_id
 ),
@@ -74,7 +74,7 @@ early_book as (
         loans.loan_id,
         max(case when snapshots.days_past_due >= 30 then 1 else 0 end) as went_30_dpd
     from loans
-    inner join {{ ref('fct_loan_month_end') }} as snapshots
+    inner join {{ ref('int_loan_snapshots_traced') }} as snapshots
         on
             loans.loan_id = snapshots.loan_id
             and snapshots.snapshot_date <= {{ dbt.dateadd('month', 6, 'cast(loans.first_disbursed_at as date)') }}

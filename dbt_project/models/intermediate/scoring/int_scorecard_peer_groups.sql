@@ -13,7 +13,7 @@ with branch_members as (
 ),
 
 rules as (
-    select * from {{ source('template', 'template_peer_groups') }}
+    select * from {{ ref('stg_template_peer_groups') }}
 )
 
 select

@@ -22,7 +22,7 @@ chosen as (
         months.period_month,
         versions.template_version
     from months
-    inner join {{ source('template', 'template_template') }} as versions
+    inner join {{ ref('stg_template_template') }} as versions
         on versions.template_version = '{{ override }}'
     {%- else %}
         select
@@ -34,7 +34,7 @@ chosen as (
                 versions.template_version,
                 row_number() over (partition by months.period_month order by versions.effective_from desc) as recency
             from months
-            inner join {{ source('template', 'template_template') }} as versions
+            inner join {{ ref('stg_template_template') }} as versions
                 on versions.status = 'active' and months.period_month >= versions.effective_from
         ) as ranked
         where recency = 1
@@ -51,7 +51,7 @@ parameters as (
         max(case when parameter = 'anti_gaming_penalty_severity' then value end) as anti_gaming_penalty_severity,
         max(case when parameter = 'first_response_cap_minutes' then cast(value as double) end)
             as first_response_cap_minutes
-    from {{ source('template', 'template_parameters') }}
+    from {{ ref('stg_template_parameters') }}
     group by template_version
 )
 

@@ -93,7 +93,7 @@ graded as (
             min_score,
             incentive_multiplier,
             lead(min_score) over (partition by template_version order by min_score) as next_min_score
-        from {{ source('template', 'template_grades') }}
+        from {{ ref('stg_template_grades') }}
     ) as grades
         on
             final.template_version = grades.template_version

@@ -88,5 +88,5 @@ select
         else penalties.vetoes_branch
     end as is_veto
 from by_entity
-inner join {{ source('template', 'template_penalties') }} as penalties
+inner join {{ ref('stg_template_penalties') }} as penalties
     on by_entity.template_version = penalties.template_version and by_entity.severity = penalties.severity

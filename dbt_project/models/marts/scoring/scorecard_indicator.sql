@@ -37,12 +37,12 @@ params as (
         max(case when param = 'cap' then value end) as cap,
         max(case when param = 'threshold' then value end) as threshold_value,
         max(case when param = 'red_line' then value end) as red_line
-    from {{ source('template', 'template_method_params') }}
+    from {{ ref('stg_template_method_params') }}
     group by template_version, indicator_code, entity_level, entity_id
 ),
 
 bands as (
-    select * from {{ source('template', 'template_bands') }}
+    select * from {{ ref('stg_template_bands') }}
 ),
 
 band_overrides as (
@@ -56,7 +56,7 @@ band_overrides as (
 ),
 
 targets as (
-    select * from {{ source('template', 'template_targets') }}
+    select * from {{ ref('stg_template_targets') }}
 ),
 
 base as (
@@ -87,7 +87,7 @@ base as (
         round(case when catalog.value_kind = 'count' then coalesce(indicator_values.value, 0) else indicator_values.value end, 9)
             as value
     from entities
-    inner join {{ source('template', 'template_indicators') }} as indicators
+    inner join {{ ref('stg_template_indicators') }} as indicators
         on entities.template_version = indicators.template_version and entities.role = indicators.role
     inner join {{ ref('indicator_catalog') }} as catalog on indicators.indicator_code = catalog.indicator_code
     left join params as default_params

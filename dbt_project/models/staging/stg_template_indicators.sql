@@ -1,0 +1,12 @@
+{#- The template's indicators section, as validated by dagster_project/template.py. -#}
+select
+    template_version,
+    role,
+    indicator_code,
+    dimension,
+    name_zh,
+    name_en,
+    direction,
+    method,
+    weight
+from {{ source('template', 'template_indicators') }}
