@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.ingest.feeds import ROLES
 from dagster_project.settings import SEEDS_DIR
 
 DEFAULT_TEMPLATES_DIR = SEEDS_DIR / "templates"
@@ -44,13 +45,6 @@ METHODS = {
 OPTIONAL_PARAMS = {"red_line"}
 DIMENSIONS = ("acquisition", "activity", "conversion", "risk", "brand", "data")
 ENTITY_LEVELS = ("manager", "team", "branch")
-ROLES = (
-    "community_operator",
-    "content_planner",
-    "customer_service",
-    "data_analyst",
-    "relationship_manager",
-)
 SEVERITIES = ("minor", "major", "critical")
 REQUIRED_PARAMETERS = {
     "anti_gaming_daily_event_limit": "number",

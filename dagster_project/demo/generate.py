@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 from rich.progress import Progress
 
+from dagster_project.ingest.feeds import PRODUCTS, SEGMENTS
+
 EVENTS_PER_SCALE_PER_MONTH = 1_000_000 / 6
 EVENT_TYPES = {
     "message": 0.30,
@@ -47,8 +49,6 @@ CONTENT_TYPES = {
     "product": 0.15,
     "event_notice": 0.1,
 }
-SEGMENTS = ["tech_sme", "manufacturing", "green", "general"]
-PRODUCTS = ["project_finance", "working_capital", "term_loan", "trade_finance", "green_loan"]
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明"]
 REGIONS = ["华东", "华南", "华北", "西南", "华中"]

@@ -23,6 +23,7 @@ DUCKDB_TYPES: dict[str, str] = {
 }
 
 SEGMENTS = ("tech_sme", "manufacturing", "green", "general")
+ROLES = ("community_operator", "content_planner", "customer_service", "data_analyst", "relationship_manager")
 PRODUCTS = ("project_finance", "working_capital", "term_loan", "trade_finance", "green_loan")
 
 
@@ -107,16 +108,7 @@ FEEDS: dict[str, Feed] = {
                 _c("manager_id"),
                 _c("name", pii=True),
                 _c("team_id"),
-                _c(
-                    "role",
-                    enum=(
-                        "community_operator",
-                        "content_planner",
-                        "customer_service",
-                        "data_analyst",
-                        "relationship_manager",
-                    ),
-                ),
+                _c("role", enum=ROLES),
                 _c("valid_from", "date"),
                 _c("valid_to", "date", nullable=True),
             ),
