@@ -245,13 +245,18 @@ def test_parquet_deliveries_load(raw_con: duckdb.DuckDBPyConnection, tmp_path: P
     assert (result.status, result.rows_loaded) == ("loaded", 2)
 
 
+def _events_landing(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A landing zone whose communities are loaded, and an event of K1 to vary."""
+    landing = tmp_path / "landing"
+    write_master_data(landing)
+    load_feed(con, landing, "communities")
+    return landing, {"community_id": "K1", "member_id": "U1", "event_type": "message"}
+
+
 def test_timestamps_with_an_offset_are_converted_to_local_time(
     raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    landing = tmp_path / "landing"
-    write_master_data(landing)
-    load_feed(raw_con, landing, "communities")
-    event = {"community_id": "K1", "member_id": "U1", "event_type": "message"}
+    landing, event = _events_landing(raw_con, tmp_path)
     write_delivery(
         landing,
         "engagement_events",
@@ -308,10 +313,7 @@ def _rejected_files(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, tup
 def test_a_misnamed_file_is_rejected_in_a_windowed_load_and_holds_back_the_month_it_points_to(
     raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    landing = tmp_path / "landing"
-    write_master_data(landing)
-    load_feed(raw_con, landing, "communities")
-    event = {"community_id": "K1", "member_id": "U1", "event_type": "message"}
+    landing, event = _events_landing(raw_con, tmp_path)
     write_delivery(
         landing,
         "engagement_events",

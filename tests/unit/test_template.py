@@ -105,22 +105,17 @@ def test_bonus_is_no_parameter_it_follows_from_the_cap(templates: Path) -> None:
     assert "its cap allows" in message
 
 
+def _add_scoped_rows(path: Path, rows: str) -> None:
+    """Append rows with the optional entity_level and entity_id columns to a template file."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].rstrip("\n") + ",entity_level,entity_id\n"
+    path.write_text("".join(lines) + rows, encoding="utf-8")
+
+
 def test_bands_and_method_parameters_may_be_overridden_per_entity(templates: Path) -> None:
-    params = templates / "v1" / "method_params.csv"
-    params.write_text(
-        params.read_text(encoding="utf-8").replace(
-            "indicator_code,param,value", "indicator_code,param,value,entity_level,entity_id"
-        )
-        + "RISK_NPL_RATIO,red_line,0.08,branch,BR001\n",
-        encoding="utf-8",
-    )
-    bands = templates / "v1" / "bands.csv"
-    bands.write_text(
-        bands.read_text(encoding="utf-8").replace(
-            "indicator_code,threshold,fraction", "indicator_code,threshold,fraction,entity_level,entity_id"
-        )
-        + "BRAND_NPS,10,0.5,branch,BR001\nBRAND_NPS,40,1.0,branch,BR001\n",
-        encoding="utf-8",
+    _add_scoped_rows(templates / "v1" / "method_params.csv", "RISK_NPL_RATIO,red_line,0.08,branch,BR001\n")
+    _add_scoped_rows(
+        templates / "v1" / "bands.csv", "BRAND_NPS,10,0.5,branch,BR001\nBRAND_NPS,40,1.0,branch,BR001\n"
     )
     versions = load_templates(templates)  # default rows without the two columns apply to every entity
     rows = versions["v1"].sections["method_params"]
@@ -129,13 +124,9 @@ def test_bands_and_method_parameters_may_be_overridden_per_entity(templates: Pat
 
 
 def test_an_override_names_its_level_and_its_bands_are_ordered(templates: Path) -> None:
-    bands = templates / "v1" / "bands.csv"
-    bands.write_text(
-        bands.read_text(encoding="utf-8").replace(
-            "indicator_code,threshold,fraction", "indicator_code,threshold,fraction,entity_level,entity_id"
-        )
-        + "BRAND_NPS,40,1.0,branch,BR001\nBRAND_NPS,10,0.5,branch,BR001\nBRAND_NPS,10,0.5,*,BR002\n",
-        encoding="utf-8",
+    _add_scoped_rows(
+        templates / "v1" / "bands.csv",
+        "BRAND_NPS,40,1.0,branch,BR001\nBRAND_NPS,10,0.5,branch,BR001\nBRAND_NPS,10,0.5,*,BR002\n",
     )
     problems = _problems(templates)
     assert any("bands.csv, row 35, field threshold" in p and "increasing threshold" in p for p in problems)
