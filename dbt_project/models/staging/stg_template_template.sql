@@ -1,7 +1,8 @@
-{#- The template's template section, as validated by dagster_project/template.py. -#}
+{#- The template's versions (template.csv of each version folder), as validated by
+    dagster_project/template.py. description is renamed: it is the version's, not free text of a feed. -#}
 select
     template_version,
     effective_from,
     status,
-    description
+    description as version_description
 from {{ source('template', 'template_template') }}
