@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -154,14 +154,6 @@ class MonthOutcome:
     detail: str
 
 
-def _months(first_month: str, last_month: str) -> list[date]:
-    months, current = [], date.fromisoformat(f"{first_month}-01")
-    while current <= date.fromisoformat(f"{last_month}-01"):
-        months.append(current)
-        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
-    return months
-
-
 def _gate_reasons(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
     """Why the month cannot publish: the failed ERROR expectations of the latest result of each
     suite that failed for it, and the suites that never checked it (empty: every gate passed)."""
@@ -200,6 +192,8 @@ def month_outcomes(
     warehouse: Path, first_month: str, last_month: str, run_ids: set[str], today: date
 ) -> list[MonthOutcome]:
     """What the run did for each month: released, unchanged, held back (with reasons), provisional."""
+    from dagster_project.quality.gates import months_between
+
     outcomes = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
         releases = (
@@ -211,10 +205,10 @@ def month_outcomes(
             else []
         )
         latest = {row[0]: row[1:] for row in releases}
-        for month in _months(first_month, last_month):
-            key = f"{month:%Y-%m}"
-            following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-            if today < following:
+        last = date.fromisoformat(f"{last_month}-01")
+        for period in months_between(date.fromisoformat(f"{first_month}-01"), last + timedelta(days=1)):
+            key, month = period.key, period.start
+            if not period.closed_on(today):
                 outcomes.append(MonthOutcome(key, "provisional", "the month is still open"))
                 continue
             reasons = _gate_reasons(con, month)

@@ -127,14 +127,15 @@ def publication_request(
     if not gate_failed:
         return dg.SkipReason(f"run {run_id} did not stop at a quality gate")
     if all(tag in run_tags for tag in RANGE_TAGS):
-        partition: dict[str, object] = {"tags": {tag: run_tags[tag] for tag in RANGE_TAGS}}
+        partition_key, tags = None, {tag: run_tags[tag] for tag in RANGE_TAGS}
     elif "dagster/partition" in run_tags:
-        partition = {"partition_key": run_tags["dagster/partition"], "tags": {}}
+        partition_key, tags = run_tags["dagster/partition"], {}
     else:
         return dg.SkipReason(f"run {run_id} has no monthly partitions")
-    tags = {**partition["tags"], "scorecard/after_run": run_id}  # type: ignore[dict-item]
     return dg.RunRequest(
-        run_key=f"publish-after-{run_id}", partition_key=partition.get("partition_key"), tags=tags
+        run_key=f"publish-after-{run_id}",
+        partition_key=partition_key,
+        tags={**tags, "scorecard/after_run": run_id},
     )
 
 
