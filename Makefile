@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export SCORECARD_LANDING_DIR ?= $(CURDIR)/data/landing
 export SCORECARD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
-.PHONY: install run generate ui test test-slow chromium lint clean
+.PHONY: install prepare run generate ui test test-slow chromium lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 .env:
 	@echo "SCORECARD_PII_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > $@
 
-install: $(VENV)/.installed .env
+install: $(VENV)/.installed .env prepare
+
+## Parse the dbt project when it changed (the manifest the Dagster assets are built from).
+prepare: $(VENV)/.installed
+	$(BIN)/scorecard prepare
 
 generate: install
 	$(BIN)/scorecard generate --out $(SCORECARD_LANDING_DIR) --scale $(SCALE) --start $(START) --months $(MONTHS)
@@ -56,7 +60,8 @@ chromium:
 lint: install
 	$(BIN)/ruff check dagster_project tests
 	$(BIN)/ruff format --check dagster_project tests
-	cd dbt_project && SCORECARD_WAREHOUSE=$(CURDIR)/data/.lint.duckdb ../$(BIN)/sqlfluff lint models
+	cd dbt_project && SCORECARD_WAREHOUSE=$(CURDIR)/data/.lint.duckdb ../$(BIN)/sqlfluff lint models macros tests
+	cd dagster_project/sql && ../../$(BIN)/sqlfluff lint .
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs test-output

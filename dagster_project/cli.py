@@ -10,12 +10,15 @@ import os
 import re
 import sys
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from dagster_project.settings import Settings, load_env_file, load_settings
 
 app = typer.Typer(help="Community-operations scorecard pipeline (社群运营考核).", no_args_is_help=True)
 #: Wide when not a terminal (CI logs, pipes), so scorecard tables stay readable.
@@ -32,6 +35,21 @@ NoteOption = Annotated[
 #: `scorecard run` exit code when the warehouse was built but a quality gate stopped publication.
 GATE_FAILED_EXIT_CODE = 3
 MONTH_RANGE = re.compile(r"^(\d{4}-\d{2})(?::(\d{4}-\d{2}))?$")
+
+
+@app.callback()
+def main() -> None:
+    """Community-operations scorecard pipeline (社群运营考核)."""
+    # the entry point: `.env` (the PII key on a fresh machine) is read here and nowhere else
+    load_env_file()
+
+
+@app.command()
+def prepare() -> None:
+    """Parse the dbt project when it changed: the manifest the Dagster assets are built from."""
+    from dagster_project.transform import prepare_manifest
+
+    console.print(f"dbt manifest: {prepare_manifest()}")
 
 
 def parse_month_range(text: str) -> tuple[str, str]:
@@ -80,14 +98,9 @@ def run(
 
     Exit code 3: the warehouse is built, but a quality gate held back at least one month's
     publication (the months that passed theirs are published)."""
-    if landing:
-        os.environ["SCORECARD_LANDING_DIR"] = str(landing.resolve())
-    if warehouse:
-        os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
     from dagster_project.ingest.load import landing_months
-    from dagster_project.settings import load_settings
 
-    settings = load_settings()
+    settings = _settings(landing, warehouse)
     available = landing_months(settings.landing_dir)
     if months:
         first, last = parse_month_range(months)
@@ -96,12 +109,10 @@ def run(
     else:
         console.print(f"[red]no deliveries found under {settings.landing_dir}[/red]")
         raise typer.Exit(1)
-    if first < settings.first_month:
-        # the landing zone starts earlier than the configured partitions: start them there
-        os.environ["SCORECARD_FIRST_MONTH"] = first
-
     import dagster as dg
 
+    from dagster_project.keys import RELEASE_NOTE_TAG
+    from dagster_project.partitions import local_today
     from dagster_project.pipeline import (
         gate_failures,
         materialize_all,
@@ -110,7 +121,6 @@ def run(
         step_failures,
         stopped_before_publication,
     )
-    from dagster_project.quality.assets import RELEASE_NOTE_TAG, local_today
 
     # the single-run backfill policy is a beta parameter: one warning per asset is noise here
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -126,7 +136,14 @@ def run(
         )
     tags = {RELEASE_NOTE_TAG: note} if note else None
     result = materialize_all(
-        settings.landing_dir, settings.warehouse, first, last, instance, full_refresh=full_refresh, tags=tags
+        settings.landing_dir,
+        settings.warehouse,
+        first,
+        last,
+        instance,
+        full_refresh=full_refresh,
+        tags=tags,
+        templates_dir=settings.templates_dir,
     )
     failures = step_failures(result)
     for failure in failures:
@@ -228,19 +245,20 @@ def whatif(
     path = _warehouse(warehouse)
     import duckdb
 
-    from dagster_project.reports import ReportError, print_whatif, run_whatif_models, store_whatif_comparison
+    from dagster_project.reports import ReportError
     from dagster_project.template import TemplateError, load_templates, write_templates
+    from dagster_project.whatif import print_whatif, run_whatif_models, store_whatif_comparison
 
     parse_month_range(month)
     try:
-        versions = load_templates()
+        versions = load_templates(_settings().templates_dir)
         if template not in versions:
             raise ReportError(
                 f"no template version {template!r} in seeds/templates (have {', '.join(versions)})"
             )
         with duckdb.connect(str(path)) as con:
             write_templates(con, versions)
-        run_whatif_models(month, template)
+        run_whatif_models(month, template, path)
         rows = store_whatif_comparison(path, month, template)
     except (TemplateError, ReportError) as exc:
         console.print(f"[red]{exc}[/red]")
@@ -340,13 +358,19 @@ def warehouse_row_counts(path: Path) -> list[tuple[str, str, int]]:
         ]
 
 
-def _warehouse(option: Path | None) -> Path:
-    """The warehouse file: the option when given (exported for child processes), else the setting."""
-    if option:
-        os.environ["SCORECARD_WAREHOUSE"] = str(option.resolve())
-    from dagster_project.settings import load_settings
+def _settings(landing: Path | None = None, warehouse: Path | None = None) -> Settings:
+    """The settings of this command: the environment's, with the paths given as options."""
+    settings = load_settings()
+    if landing:
+        settings = replace(settings, landing_dir=landing.resolve())
+    if warehouse:
+        settings = replace(settings, warehouse=warehouse.resolve())
+    return settings
 
-    return load_settings().warehouse
+
+def _warehouse(option: Path | None) -> Path:
+    """The warehouse file: the option when given, else the setting."""
+    return _settings(warehouse=option).warehouse
 
 
 def _print_summary(path: Path) -> None:

@@ -1,40 +1,58 @@
-"""The one place where assets, checks, jobs, schedules, sensors, resources and the executor meet."""
+"""The one place where assets, checks, jobs, schedules, sensors, resources and the executor meet.
+
+Importing this module does nothing but define :func:`defs`: Dagster's loader (``dagster dev
+-m dagster_project.definitions``) calls it, which reads the settings once, prepares the dbt
+manifest if the project changed, and builds every definition from those values. The CLI and
+the tests call :func:`build_definitions` with settings of their own.
+"""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from dagster_project.ingest.assets import FEED_ASSETS, LANDING_SPECS
+from dagster_project.ingest.assets import LANDING_SPECS, build_feed_assets
 from dagster_project.jobs import publication_job, publish_job, refresh_job
-from dagster_project.quality.assets import MARTS_CHECKS, ingestion_gate, published_scorecard
-from dagster_project.resources import LandingZone, Warehouse
+from dagster_project.partitions import monthly_partitions
+from dagster_project.publish.assets import build_published_scorecard
+from dagster_project.quality.assets import MARTS_CHECKS, build_ingestion_gate
+from dagster_project.resources import LandingZone, TemplateFolder, Warehouse
 from dagster_project.schedules import SCHEDULES
-from dagster_project.sensors import SENSORS
-from dagster_project.settings import load_settings
+from dagster_project.sensors import build_landing_sensor, publish_months_that_passed
+from dagster_project.settings import Settings, load_settings
 from dagster_project.template_assets import scorecard_template
-from dagster_project.transform import dbt_master_data, dbt_monthly, dbt_resource
+from dagster_project.transform import build_dbt_assets, dbt_resource, prepare_manifest
 
-SETTINGS = load_settings()
 
-#: Every step runs in one process, one after the other: DuckDB allows a single writer.
-defs = dg.Definitions(
-    assets=[
-        *LANDING_SPECS,
-        *FEED_ASSETS,
-        scorecard_template,
-        dbt_master_data,
-        dbt_monthly,
-        ingestion_gate,
-        published_scorecard,
-    ],
-    asset_checks=MARTS_CHECKS,
-    jobs=[refresh_job, publish_job, publication_job],
-    schedules=SCHEDULES,
-    sensors=SENSORS,
-    resources={
-        "warehouse": Warehouse(path=str(SETTINGS.warehouse)),
-        "landing": LandingZone(path=str(SETTINGS.landing_dir)),
-        "dbt": dbt_resource(),
-    },
-    executor=dg.in_process_executor,
-)
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """Every definition of the code location, for ``settings``.
+
+    Every step runs in one process, one after the other: DuckDB allows a single writer.
+    """
+    monthly = monthly_partitions(settings.first_partition)
+    return dg.Definitions(
+        assets=[
+            *LANDING_SPECS,
+            *build_feed_assets(monthly),
+            scorecard_template,
+            *build_dbt_assets(monthly, prepare_manifest()),
+            build_ingestion_gate(monthly),
+            build_published_scorecard(monthly),
+        ],
+        asset_checks=MARTS_CHECKS,
+        jobs=[refresh_job, publish_job, publication_job],
+        schedules=SCHEDULES,
+        sensors=[build_landing_sensor(monthly), publish_months_that_passed],
+        resources={
+            "warehouse": Warehouse(path=str(settings.warehouse)),
+            "landing": LandingZone(path=str(settings.landing_dir)),
+            "templates": TemplateFolder(path=str(settings.templates_dir)),
+            "dbt": dbt_resource(),
+        },
+        executor=dg.in_process_executor,
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The code location: the settings of the process environment (``dagster dev`` reads ``.env``)."""
+    return build_definitions(load_settings())

@@ -1,4 +1,4 @@
-"""Jobs, and the pure functions that say which month a scheduled run is for.
+"""Jobs: which assets a run materializes.
 
 * ``refresh_job``: load what landed, validate the template, rebuild the marts: provisional
   scores. Run daily for the current month, and by the landing sensor for the months a new or
@@ -15,8 +15,6 @@ writer.
 """
 
 from __future__ import annotations
-
-from datetime import datetime
 
 import dagster as dg
 
@@ -44,14 +42,3 @@ publication_job = dg.define_asset_job(
     "quality.gate_results); refuse the others with their reasons.",
     tags={"scorecard/kind": "final"},
 )
-
-
-def month_partition(moment: datetime) -> str:
-    """The monthly partition key of the month ``moment`` falls in (local time)."""
-    return moment.strftime("%Y-%m-01")
-
-
-def previous_month_partition(moment: datetime) -> str:
-    """The monthly partition key of the month before ``moment``'s month."""
-    year, month = (moment.year, moment.month - 1) if moment.month > 1 else (moment.year - 1, 12)
-    return f"{year:04d}-{month:02d}-01"

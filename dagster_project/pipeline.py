@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,7 +10,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from dagster_project.resources import LandingZone, Warehouse
+from dagster_project.definitions import build_definitions
+from dagster_project.keys import PUBLISHED
+from dagster_project.partitions import months_between
+from dagster_project.run_failures import StepFailure, step_failures_of
+from dagster_project.settings import DEFAULT_TEMPLATES_DIR, Settings
 
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -42,25 +44,23 @@ def materialize_all(
     selection: dg.AssetSelection | None = None,
     full_refresh: bool = False,
     tags: dict[str, str] | None = None,
+    templates_dir: Path = DEFAULT_TEMPLATES_DIR,
 ) -> dg.ExecuteInProcessResult:
     """Every asset (ingestion of each feed, then dbt build) for the months given, in one run.
 
-    The paths given win over the environment; they are exported too, so that the code
-    location's settings, loaded on first import, default to them (the dbt steps pass their
-    warehouse resource's path to dbt themselves).
+    The definitions are built for these paths (partitions from ``first_month``): nothing is
+    read from or written to the environment.
     """
-    os.environ["SCORECARD_LANDING_DIR"] = str(landing.resolve())
-    os.environ["SCORECARD_WAREHOUSE"] = str(warehouse.resolve())
-    from dagster_project.definitions import defs
-
-    resources = {
-        **(defs.resources or {}),
-        "warehouse": Warehouse(path=str(warehouse.resolve())),
-        "landing": LandingZone(path=str(landing.resolve())),
-    }
+    settings = Settings(
+        landing_dir=landing.resolve(),
+        warehouse=warehouse.resolve(),
+        first_month=first_month,
+        templates_dir=templates_dir.resolve(),
+    )
+    defs = build_definitions(settings)
     return dg.materialize(
         [*(defs.assets or []), *(defs.asset_checks or [])],
-        resources=resources,
+        resources=defs.resources,
         instance=instance or dg.DagsterInstance.ephemeral(),
         tags={**partition_range_tags(first_month, last_month), **(tags or {})},
         run_config=run_config(full_refresh),
@@ -69,29 +69,9 @@ def materialize_all(
     )
 
 
-@dataclass(frozen=True)
-class StepFailure:
-    step: str
-    message: str
-    is_gate: bool  # a blocking quality check failed (the data is built, publication is stopped)
-
-
 def step_failures(result: dg.ExecuteInProcessResult) -> list[StepFailure]:
     """Failed steps of a run with the root cause's message (not Dagster's wrapper around it)."""
     return step_failures_of(result.get_step_failure_events())
-
-
-def step_failures_of(events: Iterable[dg.DagsterEvent]) -> list[StepFailure]:
-    """Step failure events read as :class:`StepFailure` (a run's, or a run-failure sensor's)."""
-    failures = []
-    for event in events:
-        error = event.event_specific_data.error
-        is_gate = error.cls_name == "DagsterAssetCheckFailedError"
-        while error.cause is not None:
-            error = error.cause
-            is_gate = is_gate or error.cls_name == "DagsterAssetCheckFailedError"
-        failures.append(StepFailure(event.step_key, error.message.strip(), is_gate))
-    return failures
 
 
 def failure_messages(result: dg.ExecuteInProcessResult) -> dict[str, str]:
@@ -110,9 +90,6 @@ def gate_failures(result: dg.ExecuteInProcessResult) -> list[str]:
             f"{details.value if details else ''}"
         )
     return lines
-
-
-PUBLISHED = dg.AssetKey(["published", "scorecard"])
 
 
 def stopped_before_publication(result: dg.ExecuteInProcessResult) -> bool:
@@ -192,8 +169,6 @@ def month_outcomes(
     warehouse: Path, first_month: str, last_month: str, run_ids: set[str], today: date
 ) -> list[MonthOutcome]:
     """What the run did for each month: released, unchanged, held back (with reasons), provisional."""
-    from dagster_project.quality.gates import months_between
-
     outcomes = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
         releases = (

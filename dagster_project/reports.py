@@ -1,21 +1,17 @@
-"""Read-only views of the scorecards for people: explain one entity, rank branches, what-if.
+"""Read-only views of the scorecards for people: explain one entity, rank branches.
 
-Everything here reads the warehouse through a read-only connection, except
-:func:`store_whatif_comparison`, which appends to ``analytics.whatif_comparison``.
+Everything here reads the warehouse through a read-only connection (what-if scoring, which
+writes, is in ``whatif.py``).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 from rich.console import Console
 from rich.table import Table
-
-from dagster_project.settings import DBT_PROJECT_DIR
 
 ENTITY_LEVELS = ("manager", "team", "branch")
 
@@ -38,7 +34,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> lis
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _fmt(value: object, digits: int = 4) -> str:
+def fmt(value: object, digits: int = 4) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
@@ -117,33 +113,33 @@ def print_explanation(console: Console, e: Explanation) -> None:
             i["indicator_code"],
             i["name_zh"],
             i["status"],
-            _fmt(i["value"]),
-            f"{_fmt(i['numerator'])} / {_fmt(i['denominator'])}",
-            _fmt(i["target"]),
-            _fmt(i["fraction"]),
-            _fmt(i["weight"]),
-            _fmt(i["effective_weight"]),
-            _fmt(i["points"]),
-            _fmt(i["bonus_points"]),
+            fmt(i["value"]),
+            f"{fmt(i['numerator'])} / {fmt(i['denominator'])}",
+            fmt(i["target"]),
+            fmt(i["fraction"]),
+            fmt(i["weight"]),
+            fmt(i["effective_weight"]),
+            fmt(i["points"]),
+            fmt(i["bonus_points"]),
         )
     console.print(table)
     dims = Table("dimension", "points", title="dimension totals")
     for name in ("acquisition", "activity", "conversion", "risk", "brand", "data"):
-        dims.add_row(name, _fmt(c[f"{name}_points"]))
-    dims.add_row("[bold]base points[/bold]", _fmt(c["base_points"]))
+        dims.add_row(name, fmt(c[f"{name}_points"]))
+    dims.add_row("[bold]base points[/bold]", fmt(c["base_points"]))
     console.print(dims)
-    console.print(f"bonus {_fmt(c['bonus'])}   penalty {_fmt(c['penalty'])}")
+    console.print(f"bonus {fmt(c['bonus'])}   penalty {fmt(c['penalty'])}")
     for a in e.adjustments:
         console.print(
-            f"  - {a['reason']}: −{_fmt(a['penalty_points'])} points"
+            f"  - {a['reason']}: −{fmt(a['penalty_points'])} points"
             + ("  [red]VETO[/red]" if a["is_veto"] else "")
         )
     if c["veto"]:
         console.print(f"[red]veto[/red]: {c['veto_reason']}")
     console.print(
-        f"[bold]final score {_fmt(c['final_score'])}, grade {c['grade']}, rank {c['rank_in_peer_group']} "
-        f"of {e.peer_group_size}, percentile {_fmt(c['percentile'], 1)}, "
-        f"incentive × {_fmt(c['incentive_multiplier'])}[/bold]"
+        f"[bold]final score {fmt(c['final_score'])}, grade {c['grade']}, rank {c['rank_in_peer_group']} "
+        f"of {e.peer_group_size}, percentile {fmt(c['percentile'], 1)}, "
+        f"incentive × {fmt(c['incentive_multiplier'])}[/bold]"
     )
 
 
@@ -173,121 +169,9 @@ def print_branch_extremes(console: Console, warehouse: Path) -> None:
         for r in rows:
             table.add_row(
                 str(r["entity_id"]),
-                _fmt(r["final_score"], 2),
+                fmt(r["final_score"], 2),
                 str(r["grade"]),
                 str(r["peer_group"]),
                 str(r["rank_in_peer_group"]),
             )
         console.print(table)
-
-
-# --------------------------------------------------------------------------- what-if
-
-WHATIF_SCHEMA = "whatif"
-
-
-def whatif_dbt_args(month: str, template_version: str) -> list[str]:
-    """dbt arguments that score ``month`` under ``template_version`` into schema ``whatif``."""
-    variables = {
-        "template_version": template_version,
-        "scoring_months": [month],
-        "scoring_schema": WHATIF_SCHEMA,
-        "scoring_intermediate_schema": WHATIF_SCHEMA,
-    }
-    return ["build", "--select", "tag:scoring", "--vars", json.dumps(variables)]
-
-
-def run_whatif_models(month: str, template_version: str) -> None:
-    """Build the scoring models for one month under a candidate version, in schema ``whatif``."""
-    from dagster_project.transform import dbt_resource
-
-    invocation = dbt_resource().cli(
-        whatif_dbt_args(month, template_version),
-        target_path=DBT_PROJECT_DIR / "target" / "whatif",
-        raise_on_error=False,
-    )
-    invocation.wait()
-    if not invocation.is_successful():
-        raise ReportError(f"the what-if dbt build failed; see {invocation.target_path / 'dbt.log'}")
-
-
-COMPARISON_SQL = """
-    SELECT
-        coalesce(current.entity_level, candidate.entity_level) AS entity_level,
-        coalesce(current.entity_id, candidate.entity_id) AS entity_id,
-        current.template_version AS current_version,
-        candidate.template_version AS candidate_version,
-        current.final_score AS current_score,
-        candidate.final_score AS candidate_score,
-        candidate.final_score - current.final_score AS score_change,
-        current.grade AS current_grade,
-        candidate.grade AS candidate_grade,
-        current.rank_in_peer_group AS current_rank,
-        candidate.rank_in_peer_group AS candidate_rank,
-        candidate.rank_in_peer_group - current.rank_in_peer_group AS rank_change
-    FROM (SELECT * FROM marts.scorecard WHERE period_month = ?) AS current
-    FULL OUTER JOIN (SELECT * FROM whatif.scorecard WHERE period_month = ?) AS candidate
-        ON current.entity_level = candidate.entity_level AND current.entity_id = candidate.entity_id
-    ORDER BY entity_level, abs(coalesce(score_change, 0)) DESC, entity_id
-"""
-
-
-def store_whatif_comparison(warehouse: Path, month: str, template_version: str) -> list[dict[str, object]]:
-    """Compare the month under the version in force and the candidate; append to analytics."""
-    period = f"{month}-01"
-    with duckdb.connect(str(warehouse)) as con:
-        if not con.execute(
-            "SELECT count(*) FROM marts.scorecard WHERE period_month = ?", [period]
-        ).fetchone()[0]:
-            raise ReportError(f"{month} has no provisional scorecards in marts: run `scorecard run` first")
-        rows = _rows(con, COMPARISON_SQL, [period, period])
-        con.execute("CREATE SCHEMA IF NOT EXISTS analytics")
-        con.execute(
-            """CREATE TABLE IF NOT EXISTS analytics.whatif_comparison (
-                compared_at TIMESTAMP, period_month DATE, entity_level VARCHAR, entity_id VARCHAR,
-                current_version VARCHAR, candidate_version VARCHAR, current_score DOUBLE,
-                candidate_score DOUBLE, score_change DOUBLE, current_grade VARCHAR, candidate_grade VARCHAR,
-                current_rank INTEGER, candidate_rank INTEGER, rank_change INTEGER)"""
-        )
-        now = datetime.now()
-        con.executemany(
-            "INSERT INTO analytics.whatif_comparison VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[now, period, *r.values()] for r in rows],
-        )
-    return rows
-
-
-def print_whatif(
-    console: Console,
-    month: str,
-    template_version: str,
-    rows: list[dict[str, object]],
-    limit: int = 15,
-) -> None:
-    table = Table(
-        "level",
-        "entity",
-        "score now",
-        f"score {template_version}",
-        "change",
-        "grade now",
-        f"grade {template_version}",
-        "rank now",
-        f"rank {template_version}",
-        title=f"what-if {month}: version in force vs {template_version} (largest changes first)",
-    )
-    for level in ENTITY_LEVELS:
-        for r in [r for r in rows if r["entity_level"] == level][:limit]:
-            table.add_row(
-                level,
-                str(r["entity_id"]),
-                _fmt(r["current_score"], 2),
-                _fmt(r["candidate_score"], 2),
-                _fmt(r["score_change"], 2),
-                str(r["current_grade"]),
-                str(r["candidate_grade"]),
-                str(r["current_rank"]),
-                str(r["candidate_rank"]),
-            )
-    console.print(table)
-    console.print(f"{len(rows)} entities compared; stored in analytics.whatif_comparison")

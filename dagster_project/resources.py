@@ -1,4 +1,5 @@
-"""Resources: the DuckDB warehouse (one writer, read-only readers) and the dbt CLI."""
+"""Resources: the DuckDB warehouse (one writer, read-only readers), the landing zone and the
+template folder. Their paths come from the settings, read once by the entry point."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ class Warehouse(dg.ConfigurableResource):
 
 class LandingZone(dg.ConfigurableResource):
     """The landing folder: one sub-folder per feed (contract.md, "Landing zone")."""
+
+    path: str
+
+    @property
+    def root(self) -> Path:
+        return Path(self.path)
+
+
+class TemplateFolder(dg.ConfigurableResource):
+    """The scorecard template versions: one sub-folder per version (``seeds/templates``)."""
 
     path: str
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from dagster_project.jobs import month_partition, previous_month_partition, publish_job, refresh_job
+from dagster_project.jobs import publish_job, refresh_job
+from dagster_project.partitions import month_partition, previous_month_partition
 from dagster_project.settings import LOCAL_TIMEZONE
 
 

@@ -22,14 +22,12 @@ import dagster as dg
 
 from dagster_project.ingest.feeds import FEEDS
 from dagster_project.ingest.load import LandingFile, file_sha256, landing_files
-from dagster_project.jobs import month_partition, publication_job, publish_job, refresh_job
-from dagster_project.partitions import MONTHLY
-from dagster_project.pipeline import step_failures_of
+from dagster_project.jobs import publication_job, publish_job, refresh_job
+from dagster_project.keys import PUBLISHED, REPUBLICATION_TAG
+from dagster_project.partitions import month_partition
 from dagster_project.resources import LandingZone
+from dagster_project.run_failures import step_failures_of
 from dagster_project.settings import LOCAL_TIMEZONE
-
-PUBLISHED = dg.AssetKey(["published", "scorecard"])
-REPUBLICATION_TAG = "scorecard/republication_needed"
 
 
 @dataclass(frozen=True)
@@ -77,39 +75,44 @@ def decode_cursor(text: str | None) -> dict[str, Seen]:
     return {name: Seen(*values) for name, values in json.loads(text).items()} if text else {}
 
 
-@dg.sensor(
-    name="landing_zone",
-    job=refresh_job,
-    minimum_interval_seconds=120,
-    default_status=dg.DefaultSensorStatus.STOPPED,
-    description="New or re-delivered landing files → a provisional refresh of the months they touch.",
-)
-def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingZone) -> dg.SensorResult:
-    files = [lf for feed in FEEDS for lf in landing_files(landing.root, feed)]
-    changed, seen = diff_landing(decode_cursor(context.cursor), files)
-    today = month_partition(datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
-    valid = set(MONTHLY.get_partition_keys())
-    published = context.instance.get_materialized_partitions(PUBLISHED) if context.instance else set()
-    requests, skipped = [], []
-    for partition, names in sorted(affected_months(changed, today).items()):
-        if partition not in valid:
-            skipped.append(f"{partition[:7]} (outside the partitions: {', '.join(names)})")
-            continue
-        digest = hashlib.sha256(
-            "|".join(f"{n}:{seen[n].sha256}" for n in sorted(names)).encode()
-        ).hexdigest()[:16]
-        tags = {"scorecard/files": ", ".join(sorted(names))[:1000]}
-        if partition in published:
-            tags[REPUBLICATION_TAG] = partition[:7]
-            context.log.warning(
-                f"late data for published month {partition[:7]}: rescoring; republication needed"
+def build_landing_sensor(partitions_def: dg.PartitionsDefinition) -> dg.SensorDefinition:
+    """The landing-zone sensor, requesting runs of the code location's monthly partitions."""
+
+    @dg.sensor(
+        name="landing_zone",
+        job=refresh_job,
+        minimum_interval_seconds=120,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description="New or re-delivered landing files → a provisional refresh of the months they touch.",
+    )
+    def landing_zone_sensor(context: dg.SensorEvaluationContext, landing: LandingZone) -> dg.SensorResult:
+        files = [lf for feed in FEEDS for lf in landing_files(landing.root, feed)]
+        changed, seen = diff_landing(decode_cursor(context.cursor), files)
+        today = month_partition(datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
+        valid = set(partitions_def.get_partition_keys())
+        published = context.instance.get_materialized_partitions(PUBLISHED) if context.instance else set()
+        requests, skipped = [], []
+        for partition, names in sorted(affected_months(changed, today).items()):
+            if partition not in valid:
+                skipped.append(f"{partition[:7]} (outside the partitions: {', '.join(names)})")
+                continue
+            digest = hashlib.sha256(
+                "|".join(f"{n}:{seen[n].sha256}" for n in sorted(names)).encode()
+            ).hexdigest()[:16]
+            tags = {"scorecard/files": ", ".join(sorted(names))[:1000]}
+            if partition in published:
+                tags[REPUBLICATION_TAG] = partition[:7]
+                context.log.warning(
+                    f"late data for published month {partition[:7]}: rescoring; republication needed"
+                )
+            requests.append(
+                dg.RunRequest(run_key=f"landing-{partition[:7]}-{digest}", partition_key=partition, tags=tags)
             )
-        requests.append(
-            dg.RunRequest(run_key=f"landing-{partition[:7]}-{digest}", partition_key=partition, tags=tags)
-        )
-    if skipped:
-        context.log.warning("not requested: " + "; ".join(skipped))
-    return dg.SensorResult(run_requests=requests, cursor=encode_cursor(seen))
+        if skipped:
+            context.log.warning("not requested: " + "; ".join(skipped))
+        return dg.SensorResult(run_requests=requests, cursor=encode_cursor(seen))
+
+    return landing_zone_sensor
 
 
 RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
@@ -151,6 +154,3 @@ def publish_months_that_passed(context: dg.RunFailureSensorContext) -> dg.RunReq
     run = context.dagster_run
     gate_failed = any(failure.is_gate for failure in step_failures_of(context.get_step_failure_events()))
     return publication_request(run.run_id, dict(run.tags), gate_failed)
-
-
-SENSORS = [landing_zone_sensor, publish_months_that_passed]

@@ -1,28 +1,29 @@
 """Every setting the pipeline reads from the environment, in one place.
 
-``SCORECARD_LANDING_DIR``  landing zone (default ``data/landing``)
-``SCORECARD_WAREHOUSE``    DuckDB file (default ``data/warehouse.duckdb``)
-``SCORECARD_PII_KEY``      HMAC key for PII in staging (required to build staging)
-``SCORECARD_FIRST_MONTH``  first monthly partition, ``YYYY-MM`` (default ``2025-01``)
+``SCORECARD_LANDING_DIR``   landing zone (default ``data/landing``)
+``SCORECARD_WAREHOUSE``     DuckDB file (default ``data/warehouse.duckdb``)
+``SCORECARD_PII_KEY``       HMAC key for PII in staging (required to build staging)
+``SCORECARD_FIRST_MONTH``   first monthly partition, ``YYYY-MM`` (default ``2025-01``)
 ``SCORECARD_TEMPLATES_DIR`` scorecard template versions (default ``seeds/templates``)
 
-A ``.env`` file in the working directory, then one at the project root, is read first
-(``make`` writes one with a random PII key on a fresh machine); variables already set in the
-environment win.
+Settings are read once, at an entry point (the ``scorecard`` command, the code location's
+``defs()``), and passed down as values and resources; nothing here writes the environment.
+A ``.env`` file is read by the entry points only: the CLI calls :func:`load_env_file`, and
+``dagster dev`` loads the one in its working directory itself.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
+DEFAULT_TEMPLATES_DIR = SEEDS_DIR / "templates"
 LOCAL_TIMEZONE = "Asia/Shanghai"
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -34,38 +35,63 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    """The settings of one process, with absolute paths."""
+
     landing_dir: Path
     warehouse: Path
     first_month: str
+    templates_dir: Path = DEFAULT_TEMPLATES_DIR
 
     @property
     def first_partition(self) -> str:
         return f"{self.first_month}-01"
 
 
-def _load_dotenv() -> None:
-    for folder in (Path.cwd(), PROJECT_ROOT):
-        load_dotenv(folder / ".env", override=False)
+def _path(value: str | os.PathLike[str]) -> Path:
+    return Path(value).expanduser().resolve()
 
 
-def load_settings() -> Settings:
-    """Read and validate the settings, and export absolute paths for child processes (dbt)."""
-    _load_dotenv()
-    landing = Path(os.environ.get("SCORECARD_LANDING_DIR", "data/landing")).expanduser().resolve()
-    warehouse = Path(os.environ.get("SCORECARD_WAREHOUSE", "data/warehouse.duckdb"))
-    warehouse = warehouse.expanduser().resolve()
-    first_month = os.environ.get("SCORECARD_FIRST_MONTH", "2025-01")
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the settings from ``environ`` (default: the process environment)."""
+    env = os.environ if environ is None else environ
+    first_month = env.get("SCORECARD_FIRST_MONTH", "2025-01")
     if not _MONTH.match(first_month):
         raise SettingsError(f"SCORECARD_FIRST_MONTH must look like 2025-01, got {first_month!r}")
-    os.environ["SCORECARD_LANDING_DIR"] = str(landing)
-    os.environ["SCORECARD_WAREHOUSE"] = str(warehouse)
-    return Settings(landing_dir=landing, warehouse=warehouse, first_month=first_month)
+    return Settings(
+        landing_dir=_path(env.get("SCORECARD_LANDING_DIR", "data/landing")),
+        warehouse=_path(env.get("SCORECARD_WAREHOUSE", "data/warehouse.duckdb")),
+        first_month=first_month,
+        templates_dir=_path(env.get("SCORECARD_TEMPLATES_DIR", DEFAULT_TEMPLATES_DIR)),
+    )
 
 
-def pii_key() -> bytes:
-    """The HMAC key for PII; staging refuses to run without one rather than hash with none."""
-    _load_dotenv()
-    key = os.environ.get("SCORECARD_PII_KEY", "")
+ENV_FILES = (Path.cwd() / ".env", PROJECT_ROOT / ".env")
+
+
+def load_env_file() -> None:
+    """Read ``.env`` from the working directory, then the project root (set variables win).
+
+    Called by the CLI's entry point only: dbt runs as a child process and reads the PII key
+    from the environment it inherits.
+    """
+    from dotenv import load_dotenv
+
+    for path in ENV_FILES:
+        load_dotenv(path, override=False)
+
+
+def pii_key(environ: Mapping[str, str] | None = None) -> bytes:
+    """The HMAC key for PII; staging refuses to run without one rather than hash with none.
+
+    From the environment; else from a ``.env`` file, read but not exported (dbt or sqlfluff
+    started by hand load the PII plugin with no entry point of ours before them).
+    """
+    from dotenv import dotenv_values
+
+    env = os.environ if environ is None else environ
+    key = env.get("SCORECARD_PII_KEY") or next(
+        (v for path in ENV_FILES if (v := dotenv_values(path).get("SCORECARD_PII_KEY"))), ""
+    )
     if len(key) < 16:
         raise SettingsError(
             "SCORECARD_PII_KEY is not set (or shorter than 16 characters): staging hashes PII "

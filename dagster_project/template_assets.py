@@ -6,7 +6,7 @@ so either every section is replaced or none is.
 
 import dagster as dg
 
-from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
+from dagster_project.resources import WAREHOUSE_WRITER_POOL, TemplateFolder, Warehouse
 from dagster_project.template import SECTIONS, load_templates, write_templates
 
 
@@ -17,9 +17,9 @@ def template_asset_key(section: str) -> dg.AssetKey:
 @dg.multi_asset(
     name="scorecard_template",
     group_name="reference",
-    description="The scorecard template (考核细则): every version under `seeds/templates/`, "
-    "validated (weights add up to 100, methods and their parameters, ordered bands, a target "
-    "for every indicator and level, grades, penalties, peer groups) and written to "
+    description="The scorecard template (考核细则): every version in the template folder "
+    "(`seeds/templates/`), validated (weights add up to 100, methods and their parameters, "
+    "ordered bands, a target for every indicator and level, grades, penalties, peer groups) and written to "
     "`reference.template_*`. A broken template fails here, so nothing is scored with it.",
     specs=[
         dg.AssetSpec(
@@ -33,8 +33,8 @@ def template_asset_key(section: str) -> dg.AssetKey:
     ],
     pool=WAREHOUSE_WRITER_POOL,
 )
-def scorecard_template(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    versions = load_templates()
+def scorecard_template(context: dg.AssetExecutionContext, warehouse: Warehouse, templates: TemplateFolder):
+    versions = load_templates(templates.root)
     with warehouse.connect() as con:
         counts = write_templates(con, versions)
     summary = "\n".join(

@@ -6,7 +6,6 @@ the asset graph reads left to right from raw feeds to marts.
 """
 
 import json
-import os
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,7 +24,7 @@ from dagster_dbt import (
 from pydantic import Field
 
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.partitions import MONTHLY
+from dagster_project.keys import OWNERS
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
 
@@ -55,10 +54,17 @@ def manifest_is_stale(project: DbtProject) -> bool:
     return any(p.stat().st_mtime > built for p in sources)
 
 
-# dagster-dbt's own preparer acts only under `dagster dev` and looks for `dbt` on PATH; CLI
-# runs, tests and CI need the manifest too, so parse whenever the project changed.
-if manifest_is_stale(DBT_PROJECT):
-    dbt_resource().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
+def prepare_manifest(project: DbtProject = DBT_PROJECT) -> Path:
+    """Parse the dbt project when its manifest is missing or stale; return the manifest's path.
+
+    The explicit step before the dbt assets are built: ``make install`` runs it (`scorecard
+    prepare`), and the code location's ``defs()`` calls it (a no-op when nothing changed).
+    dagster-dbt's own ``prepare_if_dev`` acts only under ``dagster dev``; CLI runs, tests and
+    CI need the manifest too. Never called at import.
+    """
+    if manifest_is_stale(project):
+        dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    return project.manifest_path
 
 
 def dbt_layer(dbt_resource_props: Mapping[str, Any]) -> str:
@@ -87,7 +93,7 @@ class ScorecardTranslator(DagsterDbtTranslator):
         return dbt_layer(dbt_resource_props)
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
-        return ["team:data-engineering"]
+        return OWNERS
 
 
 TRANSLATOR = ScorecardTranslator(settings=DagsterDbtTranslatorSettings(enable_code_references=True))
@@ -111,51 +117,62 @@ class DbtBuildConfig(dg.Config):
     )
 
 
-def dbt_build_args(window: dg.TimeWindow | None, full_refresh: bool = False) -> list[str]:
-    """`dbt build` arguments for a run: a partitioned run passes its window (local dates, end
-    exclusive) as vars, and the incremental models rebuild only those months."""
-    args = ["build"]
+def dbt_vars(warehouse_path: str, window: dg.TimeWindow | None = None) -> dict[str, str]:
+    """dbt ``--vars`` of a run: the warehouse file (``profiles.yml`` reads ``var('warehouse')``)
+    and, for a partitioned run, its window (local dates, end exclusive)."""
+    variables = {"warehouse": str(Path(warehouse_path).resolve())}
     if window is not None:
-        window_vars = {
-            "partition_start": window.start.date().isoformat(),
-            "partition_end": window.end.date().isoformat(),
-        }
-        args += ["--vars", json.dumps(window_vars)]
+        variables["partition_start"] = window.start.date().isoformat()
+        variables["partition_end"] = window.end.date().isoformat()
+    return variables
+
+
+def dbt_build_args(
+    warehouse_path: str, window: dg.TimeWindow | None, full_refresh: bool = False
+) -> list[str]:
+    """`dbt build` arguments for a run: the warehouse of the run's resource and, for a
+    partitioned run, its window, so that the incremental models rebuild only those months."""
+    args = ["build", "--vars", json.dumps(dbt_vars(warehouse_path, window))]
     if full_refresh:
         args.append("--full-refresh")
     return args
 
 
-#: What both dbt asset sets share: the project, the translator and the warehouse writer pool.
-DBT_ASSETS_ARGS: dict[str, Any] = {
-    "manifest": DBT_PROJECT.manifest_path,
-    "project": DBT_PROJECT,
-    "dagster_dbt_translator": TRANSLATOR,
-    "pool": WAREHOUSE_WRITER_POOL,
-}
+def build_dbt_assets(partitions_def: dg.PartitionsDefinition, manifest: Path) -> list[dg.AssetsDefinition]:
+    """The two dbt asset sets: master data (unpartitioned) and the monthly set on ``partitions_def``.
 
+    Built by the code location from a prepared manifest (:func:`prepare_manifest`).
+    """
+    shared: dict[str, Any] = {
+        "manifest": manifest,
+        "project": DBT_PROJECT,
+        "dagster_dbt_translator": TRANSLATOR,
+        "pool": WAREHOUSE_WRITER_POOL,
+    }
 
-@dbt_assets(**DBT_ASSETS_ARGS, exclude=MONTHLY_DBT_SELECT, name="dbt_master_data")
-def dbt_master_data(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
-) -> Iterator[Any]:
-    """Master data, reference seeds and dimensions: rebuilt whole (they are small)."""
-    yield from build_with_metadata(context, dbt, warehouse, dbt_build_args(None, config.full_refresh))
+    @dbt_assets(**shared, exclude=MONTHLY_DBT_SELECT, name="dbt_master_data")
+    def dbt_master_data(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
+    ) -> Iterator[Any]:
+        """Master data, reference seeds and dimensions: rebuilt whole (they are small)."""
+        args = dbt_build_args(warehouse.path, None, config.full_refresh)
+        yield from build_with_metadata(context, dbt, warehouse, args)
 
+    @dbt_assets(
+        **shared,
+        select=MONTHLY_DBT_SELECT,
+        name="dbt_monthly",
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+    )
+    def dbt_monthly(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
+    ) -> Iterator[Any]:
+        """Everything built from monthly feeds, for the run's months (a backfill: all at once)."""
+        args = dbt_build_args(warehouse.path, context.partition_time_window, config.full_refresh)
+        yield from build_with_metadata(context, dbt, warehouse, args)
 
-@dbt_assets(
-    **DBT_ASSETS_ARGS,
-    select=MONTHLY_DBT_SELECT,
-    name="dbt_monthly",
-    partitions_def=MONTHLY,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-)
-def dbt_monthly(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
-) -> Iterator[Any]:
-    """Everything built from monthly feeds, for the run's months (a backfill: all of them at once)."""
-    args = dbt_build_args(context.partition_time_window, config.full_refresh)
-    yield from build_with_metadata(context, dbt, warehouse, args)
+    return [dbt_master_data, dbt_monthly]
 
 
 def build_with_metadata(
@@ -164,12 +181,11 @@ def build_with_metadata(
     """`dbt build` of the selected models, seeds and tests (tests become asset checks), with
     column schemas, column-level lineage and row counts on each materialization.
 
-    While dbt runs, its process holds DuckDB's single writer lock: dagster-dbt waits for it to
-    finish before fetching column metadata, and the row counts are taken read-only after that.
+    ``args`` carry the warehouse of the run's resource (:func:`dbt_vars`), so dbt and the other
+    steps share one file. While dbt runs, its process holds DuckDB's single writer lock:
+    dagster-dbt waits for it to finish before fetching column metadata, and the row counts are
+    taken read-only after that.
     """
-    # dbt's profile takes the warehouse path from the environment (dbt runs in a child process):
-    # make it the path of this run's warehouse resource, so dbt and the other steps share a file.
-    os.environ["SCORECARD_WAREHOUSE"] = str(Path(warehouse.path).resolve())
     invocation = dbt.cli(args, context=context)
     invocation.manifest = manifest_for_database(invocation.manifest, warehouse_database(warehouse.path))
     events = list(invocation.stream().fetch_column_metadata())

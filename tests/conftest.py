@@ -44,13 +44,24 @@ def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list
 
 def tick_landing_sensor(landing: Path, instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult:
     """One evaluation of the landing sensor on ``landing``, from ``cursor`` (Dagster's test API)."""
+    from dagster_project.partitions import monthly_partitions
     from dagster_project.resources import LandingZone
-    from dagster_project.sensors import landing_zone_sensor
+    from dagster_project.sensors import build_landing_sensor
 
+    landing_zone_sensor = build_landing_sensor(monthly_partitions("2025-01-01"))
     context = dg.build_sensor_context(
         instance=instance, cursor=cursor, resources={"landing": LandingZone(path=str(landing))}
     )
     return landing_zone_sensor(context)
+
+
+@pytest.fixture(scope="session")
+def defs() -> dg.Definitions:
+    """The code location as its entry point builds it, with the default settings."""
+    from dagster_project.definitions import build_definitions
+    from dagster_project.settings import load_settings
+
+    return build_definitions(load_settings({}))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from dagster_project.template import DEFAULT_TEMPLATES_DIR
+from dagster_project.settings import DEFAULT_TEMPLATES_DIR
 from tests.conftest import write_delivery
 
 

@@ -7,7 +7,7 @@ import dagster as dg
 
 from dagster_project.ingest.feeds import FEEDS, Feed
 from dagster_project.ingest.load import FileResult, load_feed
-from dagster_project.partitions import MONTHLY
+from dagster_project.keys import OWNERS
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, LandingZone, Warehouse
 
 
@@ -58,13 +58,13 @@ def landing_spec(feed: Feed) -> dg.AssetSpec:
         f"`<landing>/{feed.name}/{feed.name}_<YYYY-MM-DD>.csv[.gz]|.parquet` (contract.md). "
         "Written by the source system; watched by the `landing_zone` sensor.",
         kinds={"csv"},
-        owners=["team:data-engineering"],
+        owners=OWNERS,
         tags={"system": feed.system},
     )
 
 
-def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
-    """The asset that loads ``feed``'s deliveries (of the partition's months) into ``raw``."""
+def build_feed_asset(feed: Feed, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """The asset that loads ``feed``'s deliveries into ``raw`` (monthly feeds on ``partitions_def``)."""
 
     @dg.asset(
         name=feed.name,
@@ -76,7 +76,7 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
         "Every run loads every delivered file (new or changed), whatever its partitions: a month's "
         "rules read later deliveries (answers, decisions, disbursements, snapshots) and earlier "
         "ones (cohorts, delinquency), so a month scores the same however its run was started.",
-        partitions_def=MONTHLY if feed.partitioned else None,
+        partitions_def=partitions_def if feed.partitioned else None,
         backfill_policy=dg.BackfillPolicy.single_run() if feed.partitioned else None,
         deps=[
             dg.AssetKey(["landing", feed.name]),
@@ -84,7 +84,7 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
         ],
         kinds={"duckdb", "csv"},
         pool=WAREHOUSE_WRITER_POOL,
-        owners=["team:data-engineering"],
+        owners=OWNERS,
         tags={"system": feed.system},
         metadata={
             "dagster/column_schema": _column_schema(feed),
@@ -120,4 +120,8 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
 
 
 LANDING_SPECS: list[dg.AssetSpec] = [landing_spec(feed) for feed in FEEDS.values()]
-FEED_ASSETS: list[dg.AssetsDefinition] = [build_feed_asset(feed) for feed in FEEDS.values()]
+
+
+def build_feed_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    """One ``raw/<feed>`` asset per feed of the contract."""
+    return [build_feed_asset(feed, partitions_def) for feed in FEEDS.values()]

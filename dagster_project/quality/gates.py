@@ -8,13 +8,13 @@ checked it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from dagster_project.partitions import Month
 from dagster_project.quality.gx_runner import Outcome, build_data_docs, validate
 from dagster_project.quality.suites import Suite
 
@@ -24,29 +24,6 @@ GATE_RESULTS_DDL = """
         suite VARCHAR NOT NULL, guards VARCHAR NOT NULL, passed BOOLEAN NOT NULL,
         rows_validated BIGINT, expectations_evaluated INTEGER, failures VARCHAR
     )"""
-
-
-@dataclass(frozen=True)
-class Month:
-    start: date
-    end: date  # first day of the next month
-
-    @property
-    def key(self) -> str:
-        return self.start.strftime("%Y-%m")
-
-    def closed_on(self, today: date) -> bool:
-        return today >= self.end
-
-
-def months_between(start: date, end: date) -> list[Month]:
-    """Calendar months [start, end)."""
-    months, current = [], date(start.year, start.month, 1)
-    while current < end:
-        following = date(current.year + current.month // 12, current.month % 12 + 1, 1)
-        months.append(Month(current, following))
-        current = following
-    return months
 
 
 def gx_root_for(warehouse: Path) -> Path:

@@ -54,7 +54,9 @@ def _events_per_month(warehouse: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def late_day(demo_runs: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def late_day(
+    demo_runs: dict, tmp_path_factory: pytest.TempPathFactory, defs: dg.Definitions
+) -> dict[str, object]:
     """On a copy of the backfilled demo: mark May and June, deliver the held-back June day, let
     the landing sensor see it and run what it requests."""
     root = tmp_path_factory.mktemp("incremental")
@@ -64,8 +66,6 @@ def late_day(demo_runs: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[
     before = _events_per_month(warehouse)
     _mark(warehouse, "2025-05-01")
     _mark(warehouse, "2025-06-01")
-
-    from dagster_project.definitions import defs
 
     instance = dg.DagsterInstance.ephemeral()
     caught_up = tick_landing_sensor(landing, instance, None)
@@ -145,4 +145,4 @@ def test_the_new_day_reaches_the_affected_month_and_no_other(late_day: dict) -> 
 
 def test_the_dbt_step_passes_the_partition_window_to_dbt(late_day: dict) -> None:
     (command,) = _monthly_dbt_commands(late_day["instance"], late_day["one_day"].run_id)
-    assert '{"partition_start": "2025-06-01", "partition_end": "2025-07-01"}' in command
+    assert '"partition_start": "2025-06-01", "partition_end": "2025-07-01"}' in command

@@ -297,7 +297,7 @@ def test_misnamed_files_are_recorded_as_rejected(
 
 def _rejected_files(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, tuple[int, str | None]]:
     """The ingestion-health gate's rejected-file count and names per feed, for a month."""
-    from dagster_project.quality.gates import months_between
+    from dagster_project.partitions import months_between
     from dagster_project.quality.suites import suites_guarding
 
     (suite,) = [s for s in suites_guarding("quality", "ingestion_gate") if s.name == "ingestion_health"]

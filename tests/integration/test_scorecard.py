@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -32,23 +31,17 @@ SCORING_ONLY = (
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("scoring")
     landing, warehouse, templates = root / "landing", root / "warehouse.duckdb", root / "templates"
     write_scoring_zone(landing)
     write_test_templates(templates)
-    previous = os.environ.get("SCORECARD_TEMPLATES_DIR")
-    os.environ["SCORECARD_TEMPLATES_DIR"] = str(templates)
-    try:
-        # the hand-made zone has no daily event files, so it could never pass the freshness gate
-        result = materialize_all(landing, warehouse, "2025-01", "2025-05", selection=SCORING_ONLY)
-        assert result.success
-        yield {"root": root, "landing": landing, "warehouse": warehouse, "templates": templates}
-    finally:
-        if previous is None:
-            os.environ.pop("SCORECARD_TEMPLATES_DIR", None)
-        else:
-            os.environ["SCORECARD_TEMPLATES_DIR"] = previous
+    # the hand-made zone has no daily event files, so it could never pass the freshness gate
+    result = materialize_all(
+        landing, warehouse, "2025-01", "2025-05", selection=SCORING_ONLY, templates_dir=templates
+    )
+    assert result.success
+    return {"root": root, "landing": landing, "warehouse": warehouse, "templates": templates}
 
 
 def indicators(warehouse: Path, level: str, entity: str, month: str = APRIL) -> dict[str, dict]:
@@ -485,9 +478,7 @@ def test_whatif_scores_a_candidate_version_without_touching_the_marts(scored: di
         shutil.rmtree(candidate)
 
 
-def test_a_broken_template_stops_the_run_and_nothing_is_scored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_broken_template_stops_the_run_and_nothing_is_scored(tmp_path: Path) -> None:
     landing, templates = tmp_path / "landing", tmp_path / "templates"
     write_scoring_zone(landing)
     write_test_templates(templates)
@@ -495,8 +486,8 @@ def test_a_broken_template_stops_the_run_and_nothing_is_scored(
     indicators_csv.write_text(
         indicators_csv.read_text(encoding="utf-8").replace(",banded,6", ",banded,7", 1), encoding="utf-8"
     )
-    monkeypatch.setenv("SCORECARD_TEMPLATES_DIR", str(templates))
-    result = materialize_all(landing, tmp_path / "warehouse.duckdb", "2025-01", "2025-05")
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = materialize_all(landing, warehouse, "2025-01", "2025-05", templates_dir=templates)
 
     assert not result.success
     failures = failure_messages(result)

@@ -118,18 +118,17 @@ def test_dbt_layer(props: dict, layer: str) -> None:
 def test_dbt_build_args_pass_the_partition_window_as_local_dates() -> None:
     shanghai = ZoneInfo("Asia/Shanghai")
     window = dg.TimeWindow(datetime(2025, 1, 1, tzinfo=shanghai), datetime(2025, 7, 1, tzinfo=shanghai))
-    assert dbt_build_args(None) == ["build"]
-    assert dbt_build_args(window) == [
+    warehouse = "/data/april.duckdb"
+    assert dbt_build_args(warehouse, None) == ["build", "--vars", '{"warehouse": "/data/april.duckdb"}']
+    assert dbt_build_args(warehouse, window) == [
         "build",
         "--vars",
-        '{"partition_start": "2025-01-01", "partition_end": "2025-07-01"}',
+        '{"warehouse": "/data/april.duckdb", "partition_start": "2025-01-01", "partition_end": "2025-07-01"}',
     ]
-    assert dbt_build_args(window, full_refresh=True)[-1] == "--full-refresh"
+    assert dbt_build_args(warehouse, window, full_refresh=True)[-1] == "--full-refresh"
 
 
-def test_a_full_refresh_reaches_both_dbt_steps_and_is_valid_job_config() -> None:
-    from dagster_project.definitions import defs
-
+def test_a_full_refresh_reaches_both_dbt_steps_and_is_valid_job_config(defs: dg.Definitions) -> None:
     config = run_config(full_refresh=True)
     assert config["ops"] == {
         "dbt_master_data": {"config": {"full_refresh": True}},
@@ -140,9 +139,9 @@ def test_a_full_refresh_reaches_both_dbt_steps_and_is_valid_job_config() -> None
 
 
 def test_the_manifest_is_retargeted_at_the_runs_warehouse_database() -> None:
-    from dagster_project.transform import DBT_PROJECT, manifest_for_database, warehouse_database
+    from dagster_project.transform import manifest_for_database, prepare_manifest, warehouse_database
 
-    manifest = json.loads(DBT_PROJECT.manifest_path.read_text(encoding="utf-8"))
+    manifest = json.loads(prepare_manifest().read_text(encoding="utf-8"))
     database = warehouse_database("/elsewhere/april_may.duckdb")
     assert database == "april_may"
     retargeted = manifest_for_database(manifest, database)

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from dagster_project.definitions import defs
-from dagster_project.jobs import month_partition, previous_month_partition
+from dagster_project.keys import PUBLISHED, REPUBLICATION_TAG
+from dagster_project.partitions import month_partition, previous_month_partition
 from dagster_project.schedules import daily_refresh, monthly_publication
-from dagster_project.sensors import PUBLISHED, REPUBLICATION_TAG, decode_cursor, landing_zone_sensor
+from dagster_project.sensors import decode_cursor
 from tests.conftest import tick_landing_sensor, write_delivery
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -25,7 +25,7 @@ def test_partition_helpers_cross_the_year() -> None:
     assert previous_month_partition(datetime(2026, 1, 3, 6, tzinfo=SHANGHAI)) == "2025-12-01"
 
 
-def test_the_daily_schedule_refreshes_the_current_month_at_six_in_shanghai() -> None:
+def test_the_daily_schedule_refreshes_the_current_month_at_six_in_shanghai(defs: dg.Definitions) -> None:
     assert daily_refresh.cron_schedule == "0 6 * * *" and daily_refresh.execution_timezone == "Asia/Shanghai"
     context = dg.build_schedule_context(
         scheduled_execution_time=datetime(2025, 7, 15, 6, tzinfo=SHANGHAI),
@@ -36,7 +36,7 @@ def test_the_daily_schedule_refreshes_the_current_month_at_six_in_shanghai() -> 
     assert daily_refresh.job_name == "refresh_job"
 
 
-def test_the_monthly_schedule_publishes_the_previous_month_on_the_third() -> None:
+def test_the_monthly_schedule_publishes_the_previous_month_on_the_third(defs: dg.Definitions) -> None:
     assert monthly_publication.cron_schedule == "0 6 3 * *"
     context = dg.build_schedule_context(
         scheduled_execution_time=datetime(2025, 7, 3, 6, tzinfo=SHANGHAI),
@@ -92,7 +92,9 @@ def test_the_sensor_requests_the_touched_months_and_advances_its_cursor(landing:
         assert REPUBLICATION_TAG not in redelivered.run_requests[0].tags
 
 
-def test_a_late_file_for_a_published_month_is_flagged_for_republication(landing: Path) -> None:
+def test_a_late_file_for_a_published_month_is_flagged_for_republication(
+    landing: Path, defs: dg.Definitions
+) -> None:
     with dg.instance_for_test() as instance:
         cursor = tick_landing_sensor(landing, instance, None).cursor
         instance.report_runless_asset_event(
@@ -107,7 +109,8 @@ def test_a_late_file_for_a_published_month_is_flagged_for_republication(landing:
         )
         (request,) = tick_landing_sensor(landing, instance, cursor).run_requests
         assert request.partition_key == "2025-01-01" and request.tags[REPUBLICATION_TAG] == "2025-01"
-        assert landing_zone_sensor.job_name == "refresh_job"  # rescored as provisional; no release touched
+    # rescored as provisional by the refresh job; no release touched
+    assert defs.resolve_sensor_def("landing_zone").job_name == "refresh_job"
 
 
 def test_publication_after_a_gate_failure_covers_the_failed_runs_months() -> None:

@@ -8,7 +8,7 @@ import copy
 import json
 from typing import Any
 
-from dagster_project.transform import DBT_PROJECT
+from dagster_project.transform import prepare_manifest
 
 #: layer of a model → the layers it may read
 ALLOWED = {
@@ -41,7 +41,7 @@ def layer_violations(manifest: dict[str, Any]) -> list[str]:
 
 
 def _manifest() -> dict[str, Any]:
-    return json.loads(DBT_PROJECT.manifest_path.read_text(encoding="utf-8"))
+    return json.loads(prepare_manifest().read_text(encoding="utf-8"))
 
 
 def test_every_model_reads_its_own_layer_or_the_ones_before() -> None:

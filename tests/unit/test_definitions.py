@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from dagster_project.definitions import defs
 from dagster_project.ingest.feeds import FEEDS
 
 
-def test_definitions_load_and_every_dbt_source_is_an_ingestion_asset() -> None:
+def test_definitions_load_and_every_dbt_source_is_an_ingestion_asset(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     materializable = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
     landing = {dg.AssetKey(["landing", feed]) for feed in FEEDS}
@@ -21,7 +20,7 @@ def test_definitions_load_and_every_dbt_source_is_an_ingestion_asset() -> None:
     assert not landing & materializable  # the source systems write the landing files, not us
 
 
-def test_groups_follow_the_layers() -> None:
+def test_groups_follow_the_layers(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     groups = {key.path[0]: graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert groups == {
@@ -39,14 +38,14 @@ def test_groups_follow_the_layers() -> None:
     }
 
 
-def test_event_feeds_are_monthly_partitioned_and_master_data_is_not() -> None:
+def test_event_feeds_are_monthly_partitioned_and_master_data_is_not(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     for feed in FEEDS.values():
         partitions = graph.get(dg.AssetKey(["raw", feed.name])).partitions_def
         assert (partitions is not None) == feed.partitioned, feed.name
 
 
-def test_dbt_models_of_monthly_feeds_are_partitioned_and_backfill_in_one_run() -> None:
+def test_dbt_models_of_monthly_feeds_are_partitioned_and_backfill_in_one_run(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     for key in (["marts", "scorecard"], ["marts", "fct_engagement_daily"], ["staging", "stg_leads"]):
         node = graph.get(dg.AssetKey(key))
@@ -56,7 +55,7 @@ def test_dbt_models_of_monthly_feeds_are_partitioned_and_backfill_in_one_run() -
         assert graph.get(dg.AssetKey(key)).partitions_def is None, key
 
 
-def test_each_dbt_set_is_one_step_of_the_jobs() -> None:
+def test_each_dbt_set_is_one_step_of_the_jobs(defs: dg.Definitions) -> None:
     """No master-data model depends on a monthly one, so Dagster need not split a dbt set into
     several steps (each a dbt invocation) to order them."""
     for job in ("refresh_job", "publish_job"):

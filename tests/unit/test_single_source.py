@@ -18,7 +18,7 @@ from dagster_project.ingest.feeds import FEEDS, ROLES, Feed
 from dagster_project.ingest.load import META_COLUMNS
 from dagster_project.quality.suites import EXPECTATIONS_DIR
 from dagster_project.settings import DBT_PROJECT_DIR
-from dagster_project.template import ROLES as TEMPLATE_ROLES
+from dagster_project.template.schema import ROLES as TEMPLATE_ROLES
 
 
 def suite_drift(feed: Feed, suite: dict[str, Any]) -> list[str]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.template import DEFAULT_TEMPLATES_DIR, TemplateError, load_templates
+from dagster_project.settings import DEFAULT_TEMPLATES_DIR
+from dagster_project.template import TemplateError, load_templates
 
 
 @pytest.fixture

@@ -1,271 +1,24 @@
-"""The scorecard template (考核细则) as data: load, validate, and write it to the warehouse.
-
-A template version is a folder ``seeds/templates/<version>/`` of CSV files (one per section,
-listed in :data:`SECTIONS`). Adding a version is adding a folder; nothing in the code
-changes. Every rule a template must satisfy is checked here before anything is scored; a
-broken template raises :class:`TemplateError`, whose message names the file, the row (as a
-spreadsheet counts it: the header is row 1) and the field of every problem.
-
-The validated rows are written to ``reference.template_<section>`` tables (all versions,
-with a ``template_version`` column), which the dbt scoring models read as sources.
-"""
+"""The rules a template must satisfy before anything is scored with it (scorecard.md, "Targets,
+bands, red lines" and "Template versions"); :func:`load_templates` reads and checks every
+version and raises one :class:`TemplateError` listing every problem."""
 
 from __future__ import annotations
 
 import csv
 import math
-import os
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
-from dagster_project.ingest.feeds import ROLES
 from dagster_project.settings import SEEDS_DIR
-
-DEFAULT_TEMPLATES_DIR = SEEDS_DIR / "templates"
-
-
-def templates_dir() -> Path:
-    """Where template versions live; SCORECARD_TEMPLATES_DIR points elsewhere (tests, drafts)."""
-    return Path(os.environ.get("SCORECARD_TEMPLATES_DIR", DEFAULT_TEMPLATES_DIR))
-
-
-METHODS = {
-    "ratio_to_target": {"cap"},
-    "inverse_ratio": {"cap"},
-    "banded": set(),
-    "inverse_banded": set(),
-    "threshold": {"threshold"},
-    "log_capped": set(),
-    "percentile": set(),
-}
-OPTIONAL_PARAMS = {"red_line"}
-DIMENSIONS = ("acquisition", "activity", "conversion", "risk", "brand", "data")
-ENTITY_LEVELS = ("manager", "team", "branch")
-SEVERITIES = ("minor", "major", "critical")
-REQUIRED_PARAMETERS = {
-    "anti_gaming_daily_event_limit": "number",
-    "anti_gaming_excluded_share": "number",
-    "anti_gaming_penalty_severity": "severity",
-    "first_response_cap_minutes": "number",
-}
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    kind: str = "text"  # text | number | bool | month
-    required: bool = True
-    choices: tuple[str, ...] | None = None
-    #: value of a blank cell; a column with a default may also be left out of the header
-    default: str | None = None
-
-
-#: Rows of method_params.csv and bands.csv apply to every entity unless they name one (spec:
-#: "targets, bands and red lines ... may be overridden per entity").
-ENTITY_SCOPE = (
-    Field("entity_level", required=False, choices=(*ENTITY_LEVELS, "*"), default="*"),
-    Field("entity_id", required=False, default="*"),
+from dagster_project.template.parsing import Problems, Row, TemplateError, TemplateVersion, read_section
+from dagster_project.template.schema import (
+    ENTITY_LEVELS,
+    METHODS,
+    OPTIONAL_PARAMS,
+    REQUIRED_PARAMETERS,
+    SECTIONS,
+    SEVERITIES,
 )
-
-
-@dataclass(frozen=True)
-class Section:
-    name: str
-    fields: tuple[Field, ...]
-    sql_types: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.name}.csv"
-
-
-SECTIONS: tuple[Section, ...] = (
-    Section(
-        "template",
-        (
-            Field("template_version"),
-            Field("effective_from", "month"),
-            Field("status", choices=("active", "candidate")),
-            Field("description", required=False),
-        ),
-    ),
-    Section(
-        "indicators",
-        (
-            Field("role", choices=ROLES),
-            Field("indicator_code"),
-            Field("dimension", choices=DIMENSIONS),
-            Field("name_zh"),
-            Field("name_en"),
-            Field("direction", choices=("higher", "lower")),
-            Field("method", choices=tuple(METHODS)),
-            Field("weight", "number"),
-        ),
-    ),
-    Section(
-        "method_params", (Field("indicator_code"), Field("param"), Field("value", "number"), *ENTITY_SCOPE)
-    ),
-    Section(
-        "bands",
-        (Field("indicator_code"), Field("threshold", "number"), Field("fraction", "number"), *ENTITY_SCOPE),
-    ),
-    Section(
-        "targets",
-        (
-            Field("indicator_code"),
-            Field("entity_level", choices=ENTITY_LEVELS),
-            Field("entity_id"),
-            Field("target", "number"),
-        ),
-    ),
-    Section(
-        "grades",
-        (Field("grade"), Field("min_score", "number"), Field("incentive_multiplier", "number")),
-    ),
-    Section(
-        "penalties",
-        (
-            Field("severity", choices=SEVERITIES),
-            Field("manager_points", "number"),
-            Field("team_points", "number"),
-            Field("branch_points", "number"),
-            Field("vetoes_manager", "bool"),
-            Field("vetoes_team", "bool"),
-            Field("vetoes_branch", "bool"),
-        ),
-    ),
-    Section(
-        "peer_groups",
-        (
-            Field("entity_level", choices=ENTITY_LEVELS),
-            Field("grouping", choices=("branch", "size_band")),
-            Field("band_code", required=False),
-            Field("min_members", "number", required=False),
-            Field("max_members", "number", required=False),
-        ),
-    ),
-    Section("parameters", (Field("parameter"), Field("value"))),
-)
-SQL_TYPES = {"text": "VARCHAR", "number": "DOUBLE", "bool": "BOOLEAN", "month": "DATE"}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One CSV row, parsed, with where it came from."""
-
-    path: Path
-    number: int  # spreadsheet row number: the header is row 1
-    values: dict[str, object]
-
-    def __getitem__(self, key: str) -> object:
-        return self.values[key]
-
-
-@dataclass
-class Problems:
-    messages: list[str] = field(default_factory=list)
-
-    def add(self, path: Path, row: int | None, fld: str | None, message: str) -> None:
-        where = (
-            _display(path) + (f", row {row}" if row is not None else "") + (f", field {fld}" if fld else "")
-        )
-        self.messages.append(f"{where}: {message}")
-
-
-class TemplateError(ValueError):
-    """The template cannot be used; the message lists every problem with file, row and field."""
-
-    def __init__(self, messages: list[str]) -> None:
-        self.messages = messages
-        super().__init__("invalid scorecard template:\n  " + "\n  ".join(messages))
-
-
-@dataclass
-class TemplateVersion:
-    version: str
-    folder: Path
-    sections: dict[str, list[Row]]
-
-    @property
-    def effective_from(self) -> str:
-        return str(self.sections["template"][0]["effective_from"])
-
-    @property
-    def status(self) -> str:
-        return str(self.sections["template"][0]["status"])
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(SEEDS_DIR.parent))
-    except ValueError:
-        return str(path)
-
-
-def _parse(value: str, fld: Field) -> object:
-    if fld.kind == "number":
-        number = float(value)
-        if not math.isfinite(number):
-            raise ValueError("not a finite number")
-        return number
-    if fld.kind == "bool":
-        lowered = value.lower()
-        if lowered not in ("true", "false"):
-            raise ValueError("expected true or false")
-        return lowered == "true"
-    if fld.kind == "month":
-        if not _MONTH.match(value):
-            raise ValueError("expected a month like 2025-01")
-        return f"{value}-01"
-    return value
-
-
-def _read_section(folder: Path, section: Section, problems: Problems) -> list[Row]:
-    path = folder / section.file_name
-    if not path.exists():
-        problems.add(path, None, None, "file is missing")
-        return []
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [f.name for f in section.fields if f.name not in header and f.default is None]
-            for name in missing:
-                problems.add(path, 1, name, "column is missing from the header")
-            if missing:
-                return []
-            rows = []
-            for number, raw in enumerate(reader, start=2):
-                values: dict[str, object] = {}
-                for fld in section.fields:
-                    text = (raw.get(fld.name) or "").strip() or (fld.default or "")
-                    if not text:
-                        if fld.required:
-                            problems.add(path, number, fld.name, "value is missing")
-                        values[fld.name] = None
-                        continue
-                    if fld.choices and text not in fld.choices:
-                        problems.add(
-                            path,
-                            number,
-                            fld.name,
-                            f"{text!r} is not one of {', '.join(fld.choices)}",
-                        )
-                    try:
-                        values[fld.name] = _parse(text, fld)
-                    except ValueError as exc:
-                        problems.add(path, number, fld.name, f"{text!r}: {exc}")
-                        values[fld.name] = None
-                rows.append(Row(path, number, values))
-            return rows
-    except UnicodeDecodeError as exc:
-        problems.add(path, None, None, f"not UTF-8: {exc}")
-        return []
 
 
 def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: set[str] | None) -> None:
@@ -548,12 +301,11 @@ def indicator_catalog() -> set[str]:
         return {row["indicator_code"] for row in csv.DictReader(handle)}
 
 
-def load_templates(folder: Path | None = None) -> dict[str, TemplateVersion]:
-    """Every template version under ``folder`` (default :func:`templates_dir`), validated.
+def load_templates(root: Path) -> dict[str, TemplateVersion]:
+    """Every template version under ``root`` (a folder per version), validated.
 
     Raise :class:`TemplateError` naming file, row and field of every problem if any is broken.
     """
-    root = folder or templates_dir()
     problems = Problems()
     versions: dict[str, TemplateVersion] = {}
     folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
@@ -561,7 +313,7 @@ def load_templates(folder: Path | None = None) -> dict[str, TemplateVersion]:
         problems.add(root, None, None, "no template version folder found")
     known = indicator_catalog()
     for folder in folders:
-        sections = {section.name: _read_section(folder, section, problems) for section in SECTIONS}
+        sections = {section.name: read_section(folder, section, problems) for section in SECTIONS}
         tv = TemplateVersion(folder.name, folder, sections)
         if sections["template"]:
             _check_version(tv, problems, known)
@@ -583,32 +335,3 @@ def load_templates(folder: Path | None = None) -> dict[str, TemplateVersion]:
     if problems.messages:
         raise TemplateError(problems.messages)
     return versions
-
-
-def write_templates(con: duckdb.DuckDBPyConnection, versions: dict[str, TemplateVersion]) -> dict[str, int]:
-    """Replace ``reference.template_<section>`` with the validated rows, in one transaction."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS reference")
-    counts = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for section in SECTIONS:
-            table = f"reference.template_{section.name}"
-            columns = ["template_version VARCHAR"] + [
-                f"{f.name} {SQL_TYPES[f.kind]}" for f in section.fields if f.name != "template_version"
-            ]
-            con.execute(f"CREATE OR REPLACE TABLE {table} ({', '.join(columns)})")
-            names = [f.name for f in section.fields if f.name != "template_version"]
-            rows = [
-                [tv.version, *[row.values[n] for n in names]]
-                for tv in versions.values()
-                for row in tv.sections[section.name]
-            ]
-            if rows:
-                placeholders = ", ".join("?" for _ in range(len(names) + 1))
-                con.executemany(f"INSERT INTO {table} VALUES ({placeholders})", rows)
-            counts[section.name] = len(rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return counts

@@ -1,0 +1,77 @@
+"""``published/scorecard`` (monthly): releases each closed month whose gates all passed."""
+
+import dagster as dg
+
+from dagster_project.keys import (
+    INGESTION_GATE,
+    OWNERS,
+    PUBLISHED,
+    RELEASE_NOTE_TAG,
+    SCORECARD,
+    SCORECARD_INDICATOR,
+)
+from dagster_project.partitions import local_today, window_months
+from dagster_project.publish.releases import PublishError, publish_month
+from dagster_project.quality.gates import month_gate_status
+from dagster_project.quality.suites import load_suites
+from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
+
+
+def build_published_scorecard(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """The publication asset on the code location's monthly partitions."""
+
+    @dg.asset(
+        key=PUBLISHED,
+        group_name="published",
+        description="Final, append-only releases of each closed month whose gates passed: "
+        "`published.scorecard_release`, `published.scorecard`, `published.scorecard_indicator` "
+        "(see dagster_project/publish/releases.py). Republishing adds a release; nothing is ever "
+        "rewritten.",
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        deps=[SCORECARD, SCORECARD_INDICATOR, INGESTION_GATE],
+        kinds={"duckdb"},
+        pool=WAREHOUSE_WRITER_POOL,
+        owners=OWNERS,
+    )
+    def published_scorecard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        today = local_today()
+        suites = list(load_suites())
+        published, skipped, refused = [], [], []
+        with warehouse.connect() as con:
+            for month in window_months(context.partition_time_window):
+                if not month.closed_on(today):
+                    skipped.append(f"{month.key}: still open (provisional)")
+                    continue
+                status = month_gate_status(con, month.start, suites)
+                not_passed = [name for name, ok in status.items() if ok is not True]
+                if not_passed:
+                    refused.append(f"{month.key}: gates not passed: {', '.join(not_passed)}")
+                    continue
+                try:
+                    release = publish_month(
+                        con, month.start, context.run.run_id, status, context.run.tags.get(RELEASE_NOTE_TAG)
+                    )
+                except PublishError as exc:
+                    skipped.append(f"{month.key}: {exc}")
+                    continue
+                verb = "released" if release.created else "unchanged since"
+                published.append(
+                    f"{month.key}: {verb} release {release.release_id} ({release.content_hash[:12]}…)"
+                )
+        for line in [*published, *skipped, *refused]:
+            context.log.info(line)
+        if refused:
+            raise dg.Failure(
+                description="not published: " + "; ".join(refused),
+                metadata={"published": dg.MetadataValue.md("\n".join(f"- {p}" for p in published))},
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "releases": dg.MetadataValue.md("\n".join(f"- {p}" for p in published) or "none"),
+                "skipped": dg.MetadataValue.md("\n".join(f"- {s}" for s in skipped) or "none"),
+                "run_id": dg.MetadataValue.text(context.run.run_id),
+            }
+        )
+
+    return published_scorecard

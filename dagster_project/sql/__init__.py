@@ -1,0 +1,22 @@
+"""The SQL the Python modules run, kept as ``.sql`` files that sqlfluff lints (``make lint``).
+
+One folder per module (``load/``, ``quality/``, ``publish/``, ``whatif/``); :func:`query` reads
+a file by its path without the suffix, e.g. ``query("whatif/compare")``. Parameters are
+DuckDB's ``?`` or ``$name`` placeholders, never string formatting of values.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+SQL_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def query(name: str) -> str:
+    """The text of ``dagster_project/sql/<name>.sql``."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL file {path}")
+    return path.read_text(encoding="utf-8")

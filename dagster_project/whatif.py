@@ -1,0 +1,99 @@
+"""What-if: score a month under a candidate template version beside the version in force.
+
+The scoring models are rebuilt by dbt into schema ``whatif`` (the provisional marts are not
+touched), then compared entity by entity and appended to ``analytics.whatif_comparison``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from dagster_project.reports import ENTITY_LEVELS, ReportError, fmt
+from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.sql import query
+
+WHATIF_SCHEMA = "whatif"
+
+
+def whatif_dbt_args(month: str, template_version: str, warehouse: Path) -> list[str]:
+    """dbt arguments that score ``month`` under ``template_version`` into schema ``whatif``."""
+    variables = {
+        "warehouse": str(warehouse.resolve()),
+        "template_version": template_version,
+        "scoring_months": [month],
+        "scoring_schema": WHATIF_SCHEMA,
+        "scoring_intermediate_schema": WHATIF_SCHEMA,
+    }
+    return ["build", "--select", "tag:scoring", "--vars", json.dumps(variables)]
+
+
+def run_whatif_models(month: str, template_version: str, warehouse: Path) -> None:
+    """Build the scoring models for one month under a candidate version, in schema ``whatif``."""
+    from dagster_project.transform import dbt_resource, prepare_manifest
+
+    prepare_manifest()
+    invocation = dbt_resource().cli(
+        whatif_dbt_args(month, template_version, warehouse),
+        target_path=DBT_PROJECT_DIR / "target" / "whatif",
+        raise_on_error=False,
+    )
+    invocation.wait()
+    if not invocation.is_successful():
+        raise ReportError(f"the what-if dbt build failed; see {invocation.target_path / 'dbt.log'}")
+
+
+def store_whatif_comparison(warehouse: Path, month: str, template_version: str) -> list[dict[str, object]]:
+    """Compare the month under the version in force and the candidate; append to analytics."""
+    period = f"{month}-01"
+    with duckdb.connect(str(warehouse)) as con:
+        if not con.execute(query("whatif/provisional_scorecards"), {"period_month": period}).fetchone()[0]:
+            raise ReportError(f"{month} has no provisional scorecards in marts: run `scorecard run` first")
+        cursor = con.execute(query("whatif/compare"), {"period_month": period})
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        con.execute(query("whatif/create_comparison"))
+        now = datetime.now()
+        con.executemany(query("whatif/insert_comparison"), [[now, period, *r.values()] for r in rows])
+    return rows
+
+
+def print_whatif(
+    console: Console,
+    month: str,
+    template_version: str,
+    rows: list[dict[str, object]],
+    limit: int = 15,
+) -> None:
+    table = Table(
+        "level",
+        "entity",
+        "score now",
+        f"score {template_version}",
+        "change",
+        "grade now",
+        f"grade {template_version}",
+        "rank now",
+        f"rank {template_version}",
+        title=f"what-if {month}: version in force vs {template_version} (largest changes first)",
+    )
+    for level in ENTITY_LEVELS:
+        for r in [r for r in rows if r["entity_level"] == level][:limit]:
+            table.add_row(
+                level,
+                str(r["entity_id"]),
+                fmt(r["current_score"], 2),
+                fmt(r["candidate_score"], 2),
+                fmt(r["score_change"], 2),
+                str(r["current_grade"]),
+                str(r["candidate_grade"]),
+                str(r["current_rank"]),
+                str(r["candidate_rank"]),
+            )
+    console.print(table)
+    console.print(f"{len(rows)} entities compared; stored in analytics.whatif_comparison")
