@@ -117,6 +117,11 @@ class DbtBuildConfig(dg.Config):
     )
 
 
+#: dbt's unit tests (hand-made rows, `models/**/_*unit_tests.yml`) run in the test suite, not in
+#: a pipeline run: they test the SQL, not the month's data.
+EXCLUDE_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
+
+
 def dbt_vars(warehouse_path: str, window: dg.TimeWindow | None = None) -> dict[str, str]:
     """dbt ``--vars`` of a run: the warehouse file (``profiles.yml`` reads ``var('warehouse')``)
     and, for a partitioned run, its window (local dates, end exclusive)."""
@@ -132,7 +137,7 @@ def dbt_build_args(
 ) -> list[str]:
     """`dbt build` arguments for a run: the warehouse of the run's resource and, for a
     partitioned run, its window, so that the incremental models rebuild only those months."""
-    args = ["build", "--vars", json.dumps(dbt_vars(warehouse_path, window))]
+    args = ["build", *EXCLUDE_UNIT_TESTS, "--vars", json.dumps(dbt_vars(warehouse_path, window))]
     if full_refresh:
         args.append("--full-refresh")
     return args

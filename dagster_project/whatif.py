@@ -17,6 +17,7 @@ from rich.table import Table
 from dagster_project.reports import ENTITY_LEVELS, ReportError, fmt
 from dagster_project.settings import DBT_PROJECT_DIR
 from dagster_project.sql import query
+from dagster_project.transform import EXCLUDE_UNIT_TESTS, dbt_resource, prepare_manifest
 
 WHATIF_SCHEMA = "whatif"
 
@@ -30,13 +31,11 @@ def whatif_dbt_args(month: str, template_version: str, warehouse: Path) -> list[
         "scoring_schema": WHATIF_SCHEMA,
         "scoring_intermediate_schema": WHATIF_SCHEMA,
     }
-    return ["build", "--select", "tag:scoring", "--vars", json.dumps(variables)]
+    return ["build", "--select", "tag:scoring", *EXCLUDE_UNIT_TESTS, "--vars", json.dumps(variables)]
 
 
 def run_whatif_models(month: str, template_version: str, warehouse: Path) -> None:
     """Build the scoring models for one month under a candidate version, in schema ``whatif``."""
-    from dagster_project.transform import dbt_resource, prepare_manifest
-
     prepare_manifest()
     invocation = dbt_resource().cli(
         whatif_dbt_args(month, template_version, warehouse),

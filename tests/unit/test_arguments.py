@@ -119,9 +119,16 @@ def test_dbt_build_args_pass_the_partition_window_as_local_dates() -> None:
     shanghai = ZoneInfo("Asia/Shanghai")
     window = dg.TimeWindow(datetime(2025, 1, 1, tzinfo=shanghai), datetime(2025, 7, 1, tzinfo=shanghai))
     warehouse = "/data/april.duckdb"
-    assert dbt_build_args(warehouse, None) == ["build", "--vars", '{"warehouse": "/data/april.duckdb"}']
+    exclude = ["--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(warehouse, None) == [
+        "build",
+        *exclude,
+        "--vars",
+        '{"warehouse": "/data/april.duckdb"}',
+    ]
     assert dbt_build_args(warehouse, window) == [
         "build",
+        *exclude,
         "--vars",
         '{"warehouse": "/data/april.duckdb", "partition_start": "2025-01-01", "partition_end": "2025-07-01"}',
     ]
