@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 from dagster_dbt import DbtCliResource, DbtProject
 
 from dagster_project.ingest.load import ensure_raw_schema
@@ -51,6 +52,7 @@ def test_the_scoring_rules_pass_their_dbt_unit_tests(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_a_broken_scoring_macro_fails_its_unit_test(tmp_path: Path) -> None:
     """ratio_to_target without its cap: the method test fails (and dbt skips the model)."""
     project = tmp_path / "dbt_project"

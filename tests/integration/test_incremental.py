@@ -21,6 +21,9 @@ from dagster_project.resources import LandingZone, Warehouse
 from tests.conftest import query, tick_landing_sensor
 from tests.integration.conftest import LATE_FILE
 
+#: End-to-end runs of the whole pipeline (minutes each): `make test-slow`, which .ci/run also runs.
+pytestmark = pytest.mark.slow
+
 MARK = -7
 
 #: (table, month column, marked column) of incremental models, from event grain to scores.

@@ -27,6 +27,9 @@ from dagster_project.cli import GATE_FAILED_EXIT_CODE
 from dagster_project.demo.generate import generate
 from tests.conftest import query
 
+#: End-to-end runs of the whole pipeline (minutes each): `make test-slow`, which .ci/run also runs.
+pytestmark = pytest.mark.slow
+
 MISNAMED = "engagement_events_20250315.csv"
 RELEASES = "SELECT period_month, reason FROM published.scorecard_release ORDER BY release_id"
 

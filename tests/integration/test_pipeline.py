@@ -17,6 +17,9 @@ from tests.conftest import query, write_delivery
 from tests.integration.conftest import table_counts
 from tests.master_data import write_master_data
 
+#: End-to-end runs of the whole pipeline (minutes each): `make test-slow`, which .ci/run also runs.
+pytestmark = pytest.mark.slow
+
 PII_COLUMNS = {c.name for feed in FEEDS.values() for c in feed.columns if c.pii}
 
 

@@ -24,6 +24,9 @@ from dagster_project.pipeline import gate_failures, materialize_all, step_failur
 from dagster_project.publish import verify
 from tests.conftest import query
 
+#: End-to-end runs of the whole pipeline (minutes each): `make test-slow`, which .ci/run also runs.
+pytestmark = pytest.mark.slow
+
 RELEASES = (
     "SELECT release_id, period_month, content_hash, row_count FROM published.scorecard_release ORDER BY 1"
 )

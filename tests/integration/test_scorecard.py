@@ -487,11 +487,13 @@ def test_a_broken_template_stops_the_run_and_nothing_is_scored(tmp_path: Path) -
         indicators_csv.read_text(encoding="utf-8").replace(",banded,6", ",banded,7", 1), encoding="utf-8"
     )
     warehouse = tmp_path / "warehouse.duckdb"
-    result = materialize_all(landing, warehouse, "2025-01", "2025-05", templates_dir=templates)
+    result = materialize_all(
+        landing, warehouse, "2025-01", "2025-05", selection=SCORING_ONLY, templates_dir=templates
+    )
 
     assert not result.success
     failures = failure_messages(result)
-    assert "scorecard_template" in failures  # (the ingestion gate fails too: no daily files here)
+    assert "scorecard_template" in failures
     assert (
         "v2/indicators.csv, row 21, field weight: weights of role community_operator add up to 101"
         in (failures["scorecard_template"])
