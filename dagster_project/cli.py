@@ -98,7 +98,7 @@ def run(
 
     Exit code 3: the warehouse is built, but a quality gate held back at least one month's
     publication (the months that passed theirs are published)."""
-    from dagster_project.ingest.load import landing_months
+    from dagster_project.ingest.discovery import landing_months
 
     settings = _settings(landing, warehouse)
     available = landing_months(settings.landing_dir)
@@ -180,8 +180,8 @@ def run(
 
 def files_outside(landing: Path, first: str, last: str) -> list[str]:
     """Deliveries of monthly feeds dated outside first..last (a run loads them too)."""
+    from dagster_project.ingest.discovery import landing_files
     from dagster_project.ingest.feeds import FEEDS
-    from dagster_project.ingest.load import landing_files
 
     return [
         lf.name

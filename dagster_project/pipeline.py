@@ -15,6 +15,7 @@ from dagster_project.keys import PUBLISHED
 from dagster_project.partitions import months_between
 from dagster_project.run_failures import StepFailure, step_failures_of
 from dagster_project.settings import DEFAULT_TEMPLATES_DIR, Settings
+from dagster_project.sql import query, table_exists
 
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -136,13 +137,9 @@ def _gate_reasons(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
     suite that failed for it, and the suites that never checked it (empty: every gate passed)."""
     from dagster_project.quality.suites import load_suites
 
-    if not _has_table(con, "quality", "gate_results"):
+    if not table_exists(con, "quality", "gate_results"):
         return ["no quality gate has run"]
-    rows = con.execute(
-        "SELECT suite, passed, failures FROM quality.gate_results WHERE period_month = ? "
-        "QUALIFY row_number() OVER (PARTITION BY suite ORDER BY checked_at DESC) = 1 ORDER BY suite",
-        [month],
-    ).fetchall()
+    rows = con.execute(query("quality/latest_gate_results"), {"period_month": month}).fetchall()
     checked = {suite for suite, _, _ in rows}
     reasons = [f"{s.name}: never checked for this month" for s in load_suites() if s.name not in checked]
     for suite, passed, failures in rows:
@@ -156,15 +153,6 @@ def _gate_reasons(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
     return reasons
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def month_outcomes(
     warehouse: Path, first_month: str, last_month: str, run_ids: set[str], today: date
 ) -> list[MonthOutcome]:
@@ -172,11 +160,8 @@ def month_outcomes(
     outcomes = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
         releases = (
-            con.execute(
-                "SELECT period_month, release_id, run_id, content_hash FROM published.scorecard_release "
-                "QUALIFY row_number() OVER (PARTITION BY period_month ORDER BY release_id DESC) = 1"
-            ).fetchall()
-            if _has_table(con, "published", "scorecard_release")
+            con.execute(query("publish/latest_release_per_month")).fetchall()
+            if table_exists(con, "published", "scorecard_release")
             else []
         )
         latest = {row[0]: row[1:] for row in releases}

@@ -13,6 +13,8 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from dagster_project.sql import query
+
 ENTITY_LEVELS = ("manager", "team", "branch")
 
 
@@ -28,7 +30,7 @@ def parse_entity(text: str) -> tuple[str, str]:
     return level, entity_id
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[dict[str, object]]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> list[dict[str, object]]:
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -50,42 +52,25 @@ class Explanation:
     peer_group_size: int
 
 
-def explain(warehouse: Path, month: str, level: str, entity_id: str, schema: str = "marts") -> Explanation:
+def explain(warehouse: Path, month: str, level: str, entity_id: str) -> Explanation:
     """Everything behind one entity's scorecard for one month."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         period = f"{month}-01"
-        cards = _rows(
-            con,
-            f"SELECT * FROM {schema}.scorecard WHERE period_month = ? AND entity_level = ? AND entity_id = ?",
-            [period, level, entity_id],
-        )
+        entity = {"period_month": period, "entity_level": level, "entity_id": entity_id}
+        cards = _rows(con, query("reports/scorecard_of_entity"), entity)
         if not cards:
             known = con.execute(
-                f"SELECT count(*) FROM {schema}.scorecard WHERE period_month = ? AND entity_level = ?",
-                [period, level],
+                query("reports/scored_at_level"), {"period_month": period, "entity_level": level}
             ).fetchone()[0]
             raise ReportError(
                 f"no scorecard for {level} {entity_id} in {month} ({known} {level}s are scored "
                 "that month; run `scorecard run` if none are)"
             )
         card = cards[0]
-        indicators = _rows(
-            con,
-            f"SELECT * FROM {schema}.scorecard_indicator WHERE period_month = ? "
-            "AND entity_level = ? AND entity_id = ? ORDER BY dimension, indicator_code",
-            [period, level, entity_id],
-        )
-        adjustments = _rows(
-            con,
-            f"SELECT * FROM {schema}.scorecard_adjustment WHERE period_month = ? "
-            "AND entity_level = ? AND entity_id = ? ORDER BY source, reference",
-            [period, level, entity_id],
-        )
-        size = con.execute(
-            f"SELECT count(*) FROM {schema}.scorecard WHERE period_month = ? AND entity_level = ? "
-            "AND peer_group = ?",
-            [period, level, card["peer_group"]],
-        ).fetchone()[0]
+        indicators = _rows(con, query("reports/indicators_of_entity"), entity)
+        adjustments = _rows(con, query("reports/adjustments_of_entity"), entity)
+        peers = {"period_month": period, "entity_level": level, "peer_group": card["peer_group"]}
+        size = con.execute(query("reports/peer_group_size"), peers).fetchone()[0]
     return Explanation(card, indicators, adjustments, size)
 
 
@@ -148,17 +133,12 @@ def branch_extremes(
 ) -> tuple[str, list[dict[str, object]], list[dict[str, object]]]:
     """The last scored month and its top and bottom branches."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        month = con.execute(
-            "SELECT max(period_month) FROM marts.scorecard WHERE entity_level = 'branch'"
-        ).fetchone()[0]
+        month = con.execute(query("reports/last_branch_month")).fetchone()[0]
         if month is None:
             raise ReportError("no branch scorecards yet: run `scorecard run`")
-        query = (
-            "SELECT entity_id, final_score, grade, peer_group, rank_in_peer_group, veto FROM marts.scorecard "
-            "WHERE entity_level = 'branch' AND period_month = ? ORDER BY final_score {}, entity_id LIMIT ?"
-        )
-        top = _rows(con, query.format("DESC"), [month, count])
-        bottom = _rows(con, query.format("ASC"), [month, count])
+        ranked = {"period_month": month, "count": count}
+        top = _rows(con, query("reports/branches_by_score"), {**ranked, "highest_first": True})
+        bottom = _rows(con, query("reports/branches_by_score"), {**ranked, "highest_first": False})
     return str(month)[:7], top, bottom
 
 

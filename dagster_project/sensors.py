@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from dagster_project.ingest.discovery import LandingFile, file_sha256, landing_files
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.ingest.load import LandingFile, file_sha256, landing_files
 from dagster_project.jobs import publication_job, publish_job, refresh_job
 from dagster_project.keys import PUBLISHED, REPUBLICATION_TAG
 from dagster_project.partitions import month_partition

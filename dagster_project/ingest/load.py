@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import hashlib
-import re
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -41,12 +39,11 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.ingest.discovery import LandingFile, file_sha256, landing_files
 from dagster_project.ingest.feeds import DUCKDB_TYPES, FEEDS, Column, Feed
 from dagster_project.settings import LOCAL_TIMEZONE
+from dagster_project.sql import query
 
-FILE_NAME = re.compile(r"^(?P<feed>[a-z_]+)_(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|csv\.gz|parquet)$")
-#: A date written any common way inside a misnamed file's name (20250615, 2025_06_15, 2025-06).
-DATE_IN_NAME = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(?:0[1-9]|[12]\d|3[01]))?(?!\d)")
 META_COLUMNS = (
     ("_file_name", "VARCHAR"),
     ("_file_date", "DATE"),
@@ -61,25 +58,6 @@ class RejectedFile(Exception):
 
 
 @dataclass(frozen=True)
-class LandingFile:
-    feed: str
-    path: Path
-    file_date: date | None  # None: the name breaks the contract's naming rule
-
-    @property
-    def name(self) -> str:
-        return f"{self.feed}/{self.path.name}"
-
-    @property
-    def named_month(self) -> str | None:
-        """``YYYY-MM`` the file's name points to: its file date, or a date written in a misnamed name."""
-        if self.file_date is not None:
-            return self.file_date.strftime("%Y-%m")
-        match = DATE_IN_NAME.search(self.path.name)
-        return f"{match[1]}-{match[2]}" if match else None
-
-
-@dataclass(frozen=True)
 class FileResult:
     file: str
     status: str  # loaded | rejected | unchanged | withdrawn
@@ -87,51 +65,6 @@ class FileResult:
     rows_quarantined: int = 0
     message: str = ""
     months: tuple[str, ...] = ()  # YYYY-MM the file points to; () for none
-
-
-# --------------------------------------------------------------------------- discovery
-
-
-def landing_files(
-    landing_dir: Path, feed: str, start: date | None = None, end: date | None = None
-) -> list[LandingFile]:
-    """The feed's deliveries with a file date in [start, end), oldest first.
-
-    Misnamed files are always returned too (``file_date`` None), whatever the window, so that
-    they are recorded as rejected instead of silently ignored. Hidden files (a leading dot: a
-    delivery still being written under a temporary name) are not deliveries yet.
-    """
-    folder = landing_dir / feed
-    if not folder.is_dir():
-        return []
-    found: list[LandingFile] = []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        match = FILE_NAME.match(path.name)
-        if not match or match["feed"] != feed:
-            found.append(LandingFile(feed, path, None))
-            continue
-        try:
-            day = date.fromisoformat(match["day"])
-        except ValueError:
-            found.append(LandingFile(feed, path, None))
-            continue
-        if (start is None or day >= start) and (end is None or day < end):
-            found.append(LandingFile(feed, path, day))
-    return sorted(found, key=lambda f: (f.file_date or date.min, f.path.name))
-
-
-def landing_months(landing_dir: Path) -> list[str]:
-    """Months (``YYYY-MM``) that have at least one delivery of a partitioned feed."""
-    months = {
-        f.file_date.strftime("%Y-%m")
-        for feed in FEEDS.values()
-        if feed.partitioned
-        for f in landing_files(landing_dir, feed.name)
-        if f.file_date
-    }
-    return sorted(months)
 
 
 # --------------------------------------------------------------------------- DDL
@@ -144,25 +77,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         cols = [f"{c.name} {DUCKDB_TYPES[c.type]}" for c in feed.columns]
         cols += [f"{name} {type_}" for name, type_ in META_COLUMNS]
         con.execute(f"CREATE TABLE IF NOT EXISTS raw.{feed.name} ({', '.join(cols)})")
-    con.execute(
-        """
-        CREATE TABLE IF NOT EXISTS raw._file_ledger (
-            feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_date DATE,
-            size_bytes BIGINT, sha256 VARCHAR, encoding VARCHAR, status VARCHAR NOT NULL,
-            rows_loaded BIGINT, rows_quarantined BIGINT, message VARCHAR,
-            loaded_at TIMESTAMP NOT NULL, attributed_months VARCHAR
-        )"""
-    )
-    # ledgers written before attributed_months existed (their months follow from file_date)
-    con.execute("ALTER TABLE raw._file_ledger ADD COLUMN IF NOT EXISTS attributed_months VARCHAR")
-    con.execute(
-        """
-        CREATE TABLE IF NOT EXISTS raw._quarantine (
-            feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_date DATE,
-            line_number BIGINT, rule VARCHAR NOT NULL, raw_text VARCHAR,
-            quarantined_at TIMESTAMP NOT NULL
-        )"""
-    )
+    con.execute(query("load/create_ledger_and_quarantine"))
 
 
 # --------------------------------------------------------------------------- reading
@@ -208,15 +123,6 @@ def _transcoded_copy(path: Path, encoding: str, folder: Path) -> Path:
     return target
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks (the ledger and the landing sensor compare files by it)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -246,26 +152,10 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, csv_path: Path) -> N
         )
     except duckdb.Error as exc:
         raise RejectedFile(f"unreadable CSV: {exc}") from exc
-    con.execute(
-        """CREATE TEMP TABLE _stage_rejects AS
-        SELECT line::BIGINT AS line,
-               'malformed_csv_line: ' || lower(error_type::VARCHAR) AS rule,
-               csv_line AS raw_text
-        FROM _rej_errors QUALIFY row_number() OVER (PARTITION BY line) = 1"""
-    )
-    # Map the n-th parsed row to its line: the n-th line (from 2) that the parser did not reject.
+    con.execute(query("load/stage_csv_rejects"))
     n_rows = con.execute("SELECT count(*) FROM _stage").fetchone()[0]
     n_rej = con.execute("SELECT count(*) FROM _stage_rejects").fetchone()[0]
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _stage AS
-        WITH lines AS (
-            SELECT l AS line, row_number() OVER (ORDER BY l) AS rn
-            FROM range(2, {n_rows + n_rej + 2}) r(l)
-            WHERE l NOT IN (SELECT line FROM _stage_rejects)
-        )
-        SELECT s.* EXCLUDE (_row), lines.line AS _line
-        FROM _stage s JOIN lines ON lines.rn = s._row"""
-    )
+    con.execute(query("load/number_stage_lines"), {"last_line": n_rows + n_rej + 1})
 
 
 # --------------------------------------------------------------------------- validation SQL
@@ -342,16 +232,7 @@ def _checked_sql(feed: Feed, present: list[str]) -> str:
 
 
 def _latest_ledger(con: duckdb.DuckDBPyConnection, file_name: str) -> tuple[str, str] | None:
-    return con.execute(
-        "SELECT sha256, status FROM raw._file_ledger WHERE file_name = ? ORDER BY loaded_at DESC LIMIT 1",
-        [file_name],
-    ).fetchone()
-
-
-LEDGER_COLUMNS = (
-    "feed, file_name, file_date, size_bytes, sha256, encoding, status, rows_loaded, rows_quarantined, "
-    "message, loaded_at, attributed_months"
-)
+    return con.execute(query("load/latest_ledger_entry"), {"file_name": file_name}).fetchone()
 
 
 def _record(
@@ -364,7 +245,7 @@ def _record(
     now: datetime,
 ) -> None:
     con.execute(
-        f"INSERT INTO raw._file_ledger ({LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        query("load/insert_ledger_entry"),
         [
             lf.feed,
             lf.name,
@@ -450,18 +331,8 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
                 SELECT {values}, ?, ?, _line, ? FROM _checked WHERE _rules = '' ORDER BY _line""",
                 [lf.name, lf.file_date, now],
             )
-            con.execute(
-                """INSERT INTO raw._quarantine
-                SELECT ?, ?, ?, _line, _rules, _raw_text, ? FROM _checked WHERE _rules <> ''
-                UNION ALL
-                SELECT ?, ?, ?, line, rule, raw_text, ? FROM _stage_rejects""",
-                [feed.name, lf.name, lf.file_date, now] * 2,
-            )
-            loaded, quarantined = con.execute(
-                "SELECT count(*) FILTER (WHERE _rules = ''), count(*) FILTER (WHERE _rules <> '') "
-                "FROM _checked"
-            ).fetchone()
-            quarantined += con.execute("SELECT count(*) FROM _stage_rejects").fetchone()[0]
+            con.execute(query("load/quarantine_checked_rows"), [feed.name, lf.name, lf.file_date, now])
+            loaded, quarantined = con.execute(query("load/count_checked_rows")).fetchone()
             message = f"loaded {loaded} rows ({encoding or 'parquet'})"
             if quarantined:
                 message += f", quarantined {quarantined}"
@@ -481,12 +352,7 @@ def withdraw_missing(con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: st
     A rejection holds back its months until it is resolved: by a readable re-delivery under the
     same name (then the file is ``loaded``) or by removing the file (then it is ``withdrawn``).
     """
-    rejected = con.execute(
-        "SELECT file_name, file_date FROM raw._file_ledger WHERE feed = ? "
-        "QUALIFY row_number() OVER (PARTITION BY file_name ORDER BY loaded_at DESC) = 1 "
-        "AND status = 'rejected'",
-        [feed],
-    ).fetchall()
+    rejected = con.execute(query("load/rejected_files_of_feed"), {"feed": feed}).fetchall()
     results = []
     now = datetime.now()
     for file_name, file_date in rejected:

@@ -19,15 +19,8 @@ from datetime import date, datetime
 
 import duckdb
 
-RELEASE_DDL = """
-    CREATE TABLE IF NOT EXISTS published.scorecard_release (
-        release_id BIGINT NOT NULL, period_month DATE NOT NULL, template_version VARCHAR,
-        published_at TIMESTAMP NOT NULL, run_id VARCHAR, row_count BIGINT NOT NULL,
-        content_hash VARCHAR NOT NULL, gate_summary VARCHAR, hashed_columns VARCHAR NOT NULL,
-        reason VARCHAR
-    )"""
-#: Releases made before ``reason`` existed keep a null reason (the column is only ever added).
-RELEASE_REASON_DDL = "ALTER TABLE published.scorecard_release ADD COLUMN IF NOT EXISTS reason VARCHAR"
+from dagster_project.sql import query, table_columns, table_exists
+
 RELEASED_TABLES = {
     "scorecard": ("entity_level", "entity_id"),
     "scorecard_indicator": ("entity_level", "entity_id", "indicator_code"),
@@ -49,32 +42,19 @@ class Release:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
-    return [
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-            "ORDER BY ordinal_position",
-            [schema, table],
-        ).fetchall()
-    ]
+    return [column for column, _ in table_columns(con, schema, table)]
 
 
 def ensure_published_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``published.*`` like the marts, and add any column the marts gained since (only adds)."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS published")
-    con.execute(RELEASE_DDL)
-    con.execute(RELEASE_REASON_DDL)
+    con.execute(query("publish/create_release"))
     for table in RELEASED_TABLES:
         con.execute(
             f"CREATE TABLE IF NOT EXISTS published.{table} AS "
             f"SELECT CAST(NULL AS BIGINT) AS release_id, * FROM marts.{table} WHERE false"
         )
         published = set(_columns(con, "published", table))
-        for column, data_type in con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'marts' "
-            "AND table_name = ? ORDER BY ordinal_position",
-            [table],
-        ).fetchall():
+        for column, data_type in table_columns(con, "marts", table):
             if column not in published:
                 con.execute(f'ALTER TABLE published.{table} ADD COLUMN "{column}" {data_type}')
 
@@ -151,9 +131,7 @@ def publish_month(
     ensure_published_schema(con)
     versions = [
         r[0]
-        for r in con.execute(
-            "SELECT DISTINCT template_version FROM marts.scorecard WHERE period_month = ?", [month]
-        ).fetchall()
+        for r in con.execute(query("publish/template_versions_of_month"), {"period_month": month}).fetchall()
     ]
     if not versions:
         raise PublishError(f"{month:%Y-%m} has no scorecards in marts to publish")
@@ -165,11 +143,7 @@ def publish_month(
         con.execute(f"SELECT count(*) FROM marts.{t} WHERE period_month = ?", [month]).fetchone()[0]
         for t in RELEASED_TABLES
     )
-    latest = con.execute(
-        "SELECT release_id, content_hash, hashed_columns FROM published.scorecard_release "
-        "WHERE period_month = ? ORDER BY release_id DESC LIMIT 1",
-        [month],
-    ).fetchone()
+    latest = con.execute(query("publish/latest_release_of_month"), {"period_month": month}).fetchone()
     if latest and latest[1] == digest:
         return Release(latest[0], month, versions[0], row_count, digest, created=False)
     reason = (
@@ -181,13 +155,9 @@ def publish_month(
         reason += f" — {note}"
     con.execute("BEGIN TRANSACTION")
     try:
-        release_id = con.execute(
-            "SELECT coalesce(max(release_id), 0) + 1 FROM published.scorecard_release"
-        ).fetchone()[0]
+        release_id = con.execute(query("publish/next_release_id")).fetchone()[0]
         con.execute(
-            "INSERT INTO published.scorecard_release (release_id, period_month, template_version, "
-            "published_at, run_id, row_count, content_hash, gate_summary, hashed_columns, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            query("publish/insert_release"),
             [
                 release_id,
                 month,
@@ -216,16 +186,13 @@ def publish_month(
 
 def list_releases(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     ensure_release_table(con)
-    cursor = con.execute("SELECT * FROM published.scorecard_release ORDER BY release_id")
+    cursor = con.execute(query("publish/releases"))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def ensure_release_table(con: duckdb.DuckDBPyConnection) -> None:
-    if not con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'published' "
-        "AND table_name = 'scorecard_release'"
-    ).fetchone()[0]:
+    if not table_exists(con, "published", "scorecard_release"):
         raise PublishError("nothing has been published yet (no published.scorecard_release)")
 
 
@@ -241,11 +208,12 @@ def verify(con: duckdb.DuckDBPyConnection) -> list[Verification]:
     """Recompute every release's hash and row count from its stored rows."""
     ensure_release_table(con)
     checks = []
-    releases = con.execute(
-        "SELECT release_id, period_month, row_count, content_hash, hashed_columns "
-        "FROM published.scorecard_release ORDER BY release_id"
-    ).fetchall()
-    for expected_id, (release_id, month, row_count, digest, hashed_columns) in enumerate(releases, start=1):
+    releases = con.execute(query("publish/releases")).fetchall()
+    columns = [d[0] for d in con.description]
+    for expected_id, values in enumerate(releases, start=1):
+        release = dict(zip(columns, values, strict=True))
+        release_id, month, row_count = release["release_id"], release["period_month"], release["row_count"]
+        digest, hashed_columns = release["content_hash"], release["hashed_columns"]
         problems = []
         if release_id != expected_id:
             problems.append(

@@ -17,13 +17,7 @@ import duckdb
 from dagster_project.partitions import Month
 from dagster_project.quality.gx_runner import Outcome, build_data_docs, validate
 from dagster_project.quality.suites import Suite
-
-GATE_RESULTS_DDL = """
-    CREATE TABLE IF NOT EXISTS quality.gate_results (
-        checked_at TIMESTAMP NOT NULL, run_id VARCHAR, period_month DATE NOT NULL,
-        suite VARCHAR NOT NULL, guards VARCHAR NOT NULL, passed BOOLEAN NOT NULL,
-        rows_validated BIGINT, expectations_evaluated INTEGER, failures VARCHAR
-    )"""
+from dagster_project.sql import query
 
 
 def gx_root_for(warehouse: Path) -> Path:
@@ -42,11 +36,10 @@ def run_suite(
 
 
 def record(con: duckdb.DuckDBPyConnection, suite: Suite, outcomes: dict[str, Outcome], run_id: str) -> None:
-    con.execute("CREATE SCHEMA IF NOT EXISTS quality")
-    con.execute(GATE_RESULTS_DDL)
+    con.execute(query("quality/create_gate_results"))
     now = datetime.now()
     con.executemany(
-        "INSERT INTO quality.gate_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        query("quality/insert_gate_result"),
         [
             [
                 now,
@@ -116,13 +109,11 @@ def month_gate_status(
     con: duckdb.DuckDBPyConnection, month: date, suites: list[Suite]
 ) -> dict[str, bool | None]:
     """Latest recorded result of each suite for the month (None: never checked)."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS quality")
-    con.execute(GATE_RESULTS_DDL)
-    latest = dict(
-        con.execute(
-            "SELECT suite, passed FROM quality.gate_results WHERE period_month = ? "
-            "QUALIFY row_number() OVER (PARTITION BY suite ORDER BY checked_at DESC) = 1",
-            [month],
-        ).fetchall()
-    )
+    latest = {suite: passed for suite, passed, _ in latest_gate_results(con, month)}
     return {s.name: latest.get(s.name) for s in suites}
+
+
+def latest_gate_results(con: duckdb.DuckDBPyConnection, month: date) -> list[tuple[str, bool, str | None]]:
+    """``(suite, passed, failures as JSON)`` of the latest result of each suite for the month."""
+    con.execute(query("quality/create_gate_results"))
+    return con.execute(query("quality/latest_gate_results"), {"period_month": month}).fetchall()

@@ -2,10 +2,12 @@
 
 Each file is a Great Expectations suite (``name``, ``expectations`` with ``type`` and
 ``kwargs``) whose ``meta`` also says which asset the suite guards (``guards``), which table it
-reads (``reads``), the key columns used to show failing rows, and the SQL that produces the
-month's batch (``batch_query``, with ``$month_start``, ``$month_end``, ``$month_closed`` and
-``$feed_rows`` placeholders). Every expectation carries ``meta.severity``: ``ERROR`` (a gate:
-it stops publication) or ``WARN`` (an advisory).
+reads (``reads``), the key columns used to show failing rows, and the SQL file that produces
+the month's batch (``batch_sql``, under ``expectations/batches/``, linted by sqlfluff; its
+placeholders ``$month_start``, ``$month_end``, ``$month_closed``, ``$feed_rows`` and ``$table``
+(the table the suite reads) are filled in from the code, never from input). Every
+expectation carries ``meta.severity``: ``ERROR`` (a gate: it stops publication) or ``WARN``
+(an advisory).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Suite:
     name: str
     path: Path
     guards: tuple[str, ...]
+    reads: tuple[str, ...]
     key_columns: tuple[str, ...]
     batch_query: str
     definition: dict[str, Any]
@@ -41,6 +44,7 @@ class Suite:
     def batch_sql(self, month_start: date, month_end: date, month_closed: bool) -> str:
         feed_rows = ", ".join(f"('{f.name}', {str(f.daily).lower()})" for f in FEEDS.values())
         return Template(self.batch_query).substitute(
+            table=".".join(self.reads),
             month_start=f"DATE '{month_start.isoformat()}'",
             month_end=f"DATE '{month_end.isoformat()}'",
             month_closed=str(month_closed).lower(),
@@ -62,11 +66,12 @@ def _load(path: Path) -> Suite:
             name=definition["name"],
             path=path,
             guards=tuple(meta["guards"]),
+            reads=tuple(meta["reads"]),
             key_columns=tuple(meta["key_columns"]),
-            batch_query=meta["batch_query"],
+            batch_query=(path.parent / meta["batch_sql"]).read_text(encoding="utf-8"),
             definition=definition,
         )
-    except (KeyError, TypeError, json.JSONDecodeError, SuiteError) as exc:
+    except (KeyError, TypeError, OSError, json.JSONDecodeError, SuiteError) as exc:
         raise SuiteError(f"{path}: not a usable suite: {exc}") from exc
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import duckdb
+
 SQL_DIR = Path(__file__).resolve().parent
 
 
@@ -20,3 +22,12 @@ def query(name: str) -> str:
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file {path}")
     return path.read_text(encoding="utf-8")
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+    """``(column, data type)`` of a table, in order (none when it does not exist)."""
+    return con.execute(query("table_columns"), {"schema_name": schema, "table_name": table}).fetchall()
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute(query("table_exists"), {"schema_name": schema, "table_name": table}).fetchone()[0]

@@ -23,40 +23,6 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- The local calendar day today (Asia/Shanghai), unless var as_of_date pins it. -#}
-{% macro as_of_date() -%}
-    {%- if var('as_of_date', none) -%}
-        cast('{{ var("as_of_date") }}' as date)
-    {%- else -%}
-        {{ return(adapter.dispatch('local_today', 'community_scorecard')()) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{% macro default__local_today() -%}
-    current_date
-{%- endmacro %}
-
-{% macro duckdb__local_today() -%}
-    cast(timezone('Asia/Shanghai', now()) as date)
-{%- endmacro %}
-
-{#- Median (mean of the two middle values), spec "Definitions". -#}
-{% macro median(expression) -%}
-    {{ return(adapter.dispatch('median', 'community_scorecard')(expression)) }}
-{%- endmacro %}
-
-{% macro default__median(expression) -%}
-    percentile_cont(0.5) within group (order by {{ expression }})
-{%- endmacro %}
-
-{% macro duckdb__median(expression) -%}
-    median({{ expression }})
-{%- endmacro %}
-
-{% macro spark__median(expression) -%}
-    percentile({{ expression }}, 0.5)
-{%- endmacro %}
-
 {#- Two relations describe the same entity in the same month. -#}
 {% macro same_entity_month(left, right) -%}
     {{ left }}.period_month = {{ right }}.period_month

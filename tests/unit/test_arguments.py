@@ -12,8 +12,9 @@ import pytest
 import typer
 
 from dagster_project.cli import parse_month_range
+from dagster_project.ingest.discovery import landing_files
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.ingest.load import landing_files, rule_checks
+from dagster_project.ingest.load import rule_checks
 from dagster_project.pii import hmac_sha256
 from dagster_project.pipeline import partition_range_tags, run_config
 from dagster_project.transform import dbt_build_args, dbt_layer

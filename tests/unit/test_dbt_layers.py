@@ -1,13 +1,16 @@
 """dbt layers read one way: staging reads sources, intermediate reads staging and intermediate,
 marts read intermediate, marts (and staging, as in jaffle-shop); reference seeds may be read by
-any layer. Checked on the project's manifest, and shown to catch a backwards read on a copy."""
+any layer. Checked on the project's manifest, and shown to catch a backwards read on a copy.
+Every model imports its inputs in CTEs at the top (jaffle-shop style)."""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
+from dagster_project.settings import DBT_PROJECT_DIR
 from dagster_project.transform import prepare_manifest
 
 #: layer of a model → the layers it may read
@@ -58,3 +61,27 @@ def test_a_backwards_read_is_caught() -> None:
         "int_indicators_risk (intermediate) reads fct_loan_month_end (marts)",
         "int_indicators_risk (intermediate) reads template_grades (source)",
     ]
+
+
+#: An import CTE at the top of a model: ``name as (select * from {{ ref('x') }} [where ...])``.
+IMPORT_CTE = re.compile(r"\w+ as \(\s*select \* from \{\{ (?:ref|source)\([^)]*\) \}\}")
+
+
+def refs_outside_import_ctes(sql: str) -> list[str]:
+    """The ``ref()``/``source()`` calls of a model that are not an import CTE (jaffle-shop style)."""
+    return re.findall(r"(?:ref|source)\([^)]*\)", IMPORT_CTE.sub("", sql))
+
+
+def test_every_model_imports_its_inputs_in_ctes_at_the_top() -> None:
+    models = sorted((DBT_PROJECT_DIR / "models").rglob("*.sql"))
+    assert models
+    inline = {p.name: refs_outside_import_ctes(p.read_text(encoding="utf-8")) for p in models}
+    assert {name: calls for name, calls in inline.items() if calls} == {}
+
+
+def test_a_ref_inside_a_join_is_caught() -> None:
+    sql = (
+        "with leads as (\n    select * from {{ ref('stg_leads') }}\n)\n\n"
+        "select * from leads inner join {{ ref('int_lead_attribution') }} as a on a.lead_id = leads.lead_id"
+    )
+    assert refs_outside_import_ctes(sql) == ["ref('int_lead_attribution')"]

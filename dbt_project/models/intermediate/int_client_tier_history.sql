@@ -1,4 +1,8 @@
 {#- Tier history of each client: a version holds from its tier_valid_from until the next one. -#}
+with stg_clients as (
+    select * from {{ ref('stg_clients') }}
+)
+
 select
     client_id,
     tier,
@@ -6,4 +10,4 @@ select
     branch_id,
     tier_valid_from as valid_from,
     lead(tier_valid_from) over (partition by client_id order by tier_valid_from) as valid_to
-from {{ ref('stg_clients') }}
+from stg_clients

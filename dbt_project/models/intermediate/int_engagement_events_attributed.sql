@@ -2,11 +2,27 @@
 
 {#- Every engagement event with its local month, whether the actor is a staff account of the
     community, its Orbit weight, and the community's entity on the event's local date. -#}
-with staff_accounts as (
+with stg_memberships as (
+    select * from {{ ref('stg_memberships') }}
+),
+
+stg_engagement_events as (
+    select * from {{ ref('stg_engagement_events') }}
+),
+
+activity_weights as (
+    select * from {{ ref('activity_weights') }}
+),
+
+int_community_owner_history as (
+    select * from {{ ref('int_community_owner_history') }}
+),
+
+staff_accounts as (
     select distinct
         community_id,
         member_id
-    from {{ ref('stg_memberships') }}
+    from stg_memberships
     where is_staff
 )
 
@@ -24,10 +40,10 @@ select
     owners.manager_id,
     owners.team_id,
     owners.branch_id
-from {{ ref('stg_engagement_events') }} as events
+from stg_engagement_events as events
 left join staff_accounts
     on events.community_id = staff_accounts.community_id and events.member_id = staff_accounts.member_id
-left join {{ ref('activity_weights') }} as weights on events.event_type = weights.event_type
-left join {{ ref('int_community_owner_history') }} as owners
+left join activity_weights as weights on events.event_type = weights.event_type
+left join int_community_owner_history as owners
     on events.community_id = owners.community_id and {{ holds_on('owners', 'events.activity_date') }}
 where {{ in_partition_window('events.activity_date') }}

@@ -6,13 +6,25 @@
     3. otherwise no row (not community business).
     A touch is the joined_at of a non-staff membership of a member linked to the client, or any
     engagement event of such a member. Shares per lead add up to 1. -#}
-with leads as (
+with stg_leads as (
+    select * from {{ ref('stg_leads') }}
+),
+
+stg_memberships as (
+    select * from {{ ref('stg_memberships') }}
+),
+
+stg_engagement_events as (
+    select * from {{ ref('stg_engagement_events') }}
+),
+
+leads as (
     select
         lead_id,
         client_id,
         created_at,
         source_community_id
-    from {{ ref('stg_leads') }}
+    from stg_leads
 ),
 
 memberships as (
@@ -21,7 +33,7 @@ memberships as (
         community_id,
         client_id,
         joined_at
-    from {{ ref('stg_memberships') }}
+    from stg_memberships
     where not is_staff
 ),
 
@@ -63,7 +75,7 @@ event_touches as (
         events.occurred_at as touched_at
     from unsourced_leads
     inner join linked_members on unsourced_leads.client_id = linked_members.client_id
-    inner join {{ ref('stg_engagement_events') }} as events
+    inner join stg_engagement_events as events
         on linked_members.member_id = events.member_id
     where
         events.occurred_at >= unsourced_leads.window_start

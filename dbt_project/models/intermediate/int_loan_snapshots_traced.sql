@@ -1,11 +1,23 @@
 {#- Month-end loan snapshots traced back loan -> disbursement -> application -> lead (grain:
     snapshot date x loan), with the first disbursement and whether the loan is non-performing. -#}
-with loans as (
+with stg_disbursements as (
+    select * from {{ ref('stg_disbursements') }}
+),
+
+stg_loan_snapshots as (
+    select * from {{ ref('stg_loan_snapshots') }}
+),
+
+stg_applications as (
+    select * from {{ ref('stg_applications') }}
+),
+
+loans as (
     select
         loan_id,
         min(application_id) as application_id,
         min(disbursed_at) as first_disbursed_at
-    from {{ ref('stg_disbursements') }}
+    from stg_disbursements
     group by loan_id
 )
 
@@ -23,6 +35,6 @@ select
     snapshots.days_past_due,
     snapshots.classification,
     snapshots.classification in ('substandard', 'doubtful', 'loss') as is_npl
-from {{ ref('stg_loan_snapshots') }} as snapshots
+from stg_loan_snapshots as snapshots
 left join loans on snapshots.loan_id = loans.loan_id
-left join {{ ref('stg_applications') }} as applications on loans.application_id = applications.application_id
+left join stg_applications as applications on loans.application_id = applications.application_id

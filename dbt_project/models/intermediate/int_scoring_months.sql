@@ -1,14 +1,30 @@
 {#- The months to score: from the first to the last month with any business data. A month is
     provisional until its last day has passed (as_of_date: today in Asia/Shanghai, or var). -#}
-with data_months as (
+with stg_engagement_events as (
+    select * from {{ ref('stg_engagement_events') }}
+),
+
+stg_leads as (
+    select * from {{ ref('stg_leads') }}
+),
+
+stg_disbursements as (
+    select * from {{ ref('stg_disbursements') }}
+),
+
+stg_loan_snapshots as (
+    select * from {{ ref('stg_loan_snapshots') }}
+),
+
+data_months as (
     select cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as period_month
-    from {{ ref('stg_engagement_events') }}
+    from stg_engagement_events
     union all
-    select cast({{ dbt.date_trunc('month', 'created_at') }} as date) from {{ ref('stg_leads') }}
+    select cast({{ dbt.date_trunc('month', 'created_at') }} as date) from stg_leads
     union all
-    select cast({{ dbt.date_trunc('month', 'disbursed_at') }} as date) from {{ ref('stg_disbursements') }}
+    select cast({{ dbt.date_trunc('month', 'disbursed_at') }} as date) from stg_disbursements
     union all
-    select cast({{ dbt.date_trunc('month', 'snapshot_date') }} as date) from {{ ref('stg_loan_snapshots') }}
+    select cast({{ dbt.date_trunc('month', 'snapshot_date') }} as date) from stg_loan_snapshots
 ),
 
 bounds as (

@@ -1,11 +1,19 @@
 {#- Communities with their owner; the owner's team and branch are as of today (for scoring,
     the team on each event's date comes from dim_manager). -#}
-with current_managers as (
+with int_manager_history as (
+    select * from {{ ref('int_manager_history') }}
+),
+
+stg_communities as (
+    select * from {{ ref('stg_communities') }}
+),
+
+current_managers as (
     select
         manager_id,
         team_id,
         branch_id
-    from {{ ref('int_manager_history') }}
+    from int_manager_history
     where valid_to is null
 )
 
@@ -20,5 +28,5 @@ select
     communities.created_in_branch_id,
     communities.created_at,
     communities.closed_at
-from {{ ref('stg_communities') }} as communities
+from stg_communities as communities
 left join current_managers on communities.owner_manager_id = current_managers.manager_id

@@ -5,15 +5,31 @@
     day across all communities (for the anti-gaming rule). -#}
 {%- set event_types = ['message', 'reply', 'reaction', 'share', 'content_view', 'content_click',
                        'event_signup', 'event_attend', 'question', 'answer', 'survey_response'] -%}
-with events as (
+with stg_engagement_events as (
+    select * from {{ ref('stg_engagement_events') }}
+),
+
+activity_weights as (
+    select * from {{ ref('activity_weights') }}
+),
+
+stg_memberships as (
+    select * from {{ ref('stg_memberships') }}
+),
+
+int_member_day_activity as (
+    select * from {{ ref('int_member_day_activity') }}
+),
+
+events as (
     select
         events.community_id,
         events.member_id,
         events.activity_date,
         events.event_type,
         coalesce(weights.weight, 0) as weight
-    from {{ ref('stg_engagement_events') }} as events
-    left join {{ ref('activity_weights') }} as weights on events.event_type = weights.event_type
+    from stg_engagement_events as events
+    left join activity_weights as weights on events.event_type = weights.event_type
     where {{ in_partition_window('events.activity_date') }}
 ),
 
@@ -21,7 +37,7 @@ staff_accounts as (
     select distinct
         community_id,
         member_id
-    from {{ ref('stg_memberships') }}
+    from stg_memberships
     where is_staff
 ),
 
@@ -58,5 +74,5 @@ select
 from daily
 left join staff_accounts
     on daily.community_id = staff_accounts.community_id and daily.member_id = staff_accounts.member_id
-left join {{ ref('int_member_day_activity') }} as member_days
+left join int_member_day_activity as member_days
     on daily.member_id = member_days.member_id and daily.activity_date = member_days.activity_date

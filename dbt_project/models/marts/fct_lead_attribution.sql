@@ -1,3 +1,7 @@
+with int_lead_attribution as (
+    select * from {{ ref('int_lead_attribution') }}
+)
+
 select
     {{ dbt.concat(['lead_id', "'|'", 'community_id']) }} as attribution_key,
     lead_id,
@@ -7,4 +11,4 @@ select
     communities_touched,
     first_touch_at,
     share
-from {{ ref('int_lead_attribution') }}
+from int_lead_attribution

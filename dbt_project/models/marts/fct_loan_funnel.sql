@@ -1,12 +1,28 @@
 {#- Grain: lead x application (a lead without an application has one row with a null
     application). Disbursements are summed per application. -#}
-with disbursed as (
+with stg_disbursements as (
+    select * from {{ ref('stg_disbursements') }}
+),
+
+int_lead_attribution as (
+    select * from {{ ref('int_lead_attribution') }}
+),
+
+stg_leads as (
+    select * from {{ ref('stg_leads') }}
+),
+
+stg_applications as (
+    select * from {{ ref('stg_applications') }}
+),
+
+disbursed as (
     select
         application_id,
         min(disbursed_at) as first_disbursed_at,
         sum(amount) as disbursed_amount,
         count(*) as disbursement_count
-    from {{ ref('stg_disbursements') }}
+    from stg_disbursements
     group by application_id
 ),
 
@@ -15,7 +31,7 @@ attribution as (
         lead_id,
         count(*) as attributed_communities,
         sum(share) as attributed_share
-    from {{ ref('int_lead_attribution') }}
+    from int_lead_attribution
     group by lead_id
 )
 
@@ -40,7 +56,7 @@ select
     disbursed.first_disbursed_at,
     cast(coalesce(disbursed.disbursed_amount, 0) as decimal(18, 2)) as disbursed_amount,
     cast(coalesce(disbursed.disbursement_count, 0) as {{ dbt.type_int() }}) as disbursement_count
-from {{ ref('stg_leads') }} as leads
-left join {{ ref('stg_applications') }} as applications on leads.lead_id = applications.lead_id
+from stg_leads as leads
+left join stg_applications as applications on leads.lead_id = applications.lead_id
 left join disbursed on applications.application_id = disbursed.application_id
 left join attribution on leads.lead_id = attribution.lead_id

@@ -1,5 +1,9 @@
-with latest as (
-    {{ latest_delivery(source('raw', 'applications'), ['application_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'applications') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['application_id']) }}
 )
 
 select

@@ -1,5 +1,9 @@
-with latest as (
-    {{ latest_delivery(source('raw', 'branches'), ['branch_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'branches') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['branch_id']) }}
 )
 
 select

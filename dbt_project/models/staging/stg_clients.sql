@@ -2,8 +2,12 @@
 {#- client_name is dropped and uscc replaced by its HMAC. Materialised as a table so that
     reading it never needs the PII key. One row per (client, tier_valid_from): each snapshot
     delivery repeats the client, and the tier history is kept. -#}
-with latest as (
-    {{ latest_delivery(source('raw', 'clients'), ['client_id', 'tier_valid_from']) }}
+with deliveries as (
+    select * from {{ source('raw', 'clients') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['client_id', 'tier_valid_from']) }}
 )
 
 select

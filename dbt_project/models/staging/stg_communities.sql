@@ -1,5 +1,9 @@
-with latest as (
-    {{ latest_delivery(source('raw', 'communities'), ['community_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'communities') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['community_id']) }}
 )
 
 select

@@ -1,6 +1,10 @@
 {#- description is free text that may hold PII: dropped (category is kept). -#}
-with latest as (
-    {{ latest_delivery(source('raw', 'compliance_events'), ['compliance_event_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'compliance_events') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['compliance_event_id']) }}
 )
 
 select

@@ -1,5 +1,9 @@
-with latest as (
-    {{ latest_delivery(source('raw', 'content'), ['content_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'content') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['content_id']) }}
 )
 
 select

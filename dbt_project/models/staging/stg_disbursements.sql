@@ -1,5 +1,9 @@
-with latest as (
-    {{ latest_delivery(source('raw', 'disbursements'), ['disbursement_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'disbursements') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['disbursement_id']) }}
 )
 
 select

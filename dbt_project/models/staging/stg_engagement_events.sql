@@ -1,5 +1,9 @@
-with latest as (
-    {{ latest_delivery(source('raw', 'engagement_events'), ['event_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'engagement_events') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['event_id']) }}
 )
 
 select

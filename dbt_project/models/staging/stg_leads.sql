@@ -1,5 +1,9 @@
-with latest as (
-    {{ latest_delivery(source('raw', 'leads'), ['lead_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'leads') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['lead_id']) }}
 )
 
 select

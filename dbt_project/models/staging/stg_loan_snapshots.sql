@@ -1,5 +1,9 @@
-with latest as (
-    {{ latest_delivery(source('raw', 'loan_snapshots'), ['snapshot_date', 'loan_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'loan_snapshots') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['snapshot_date', 'loan_id']) }}
 )
 
 select

@@ -1,6 +1,10 @@
 {#- name (PII) is dropped: nothing downstream needs a manager's name. -#}
-with latest as (
-    {{ latest_delivery(source('raw', 'managers'), ['manager_id', 'valid_from']) }}
+with deliveries as (
+    select * from {{ source('raw', 'managers') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['manager_id', 'valid_from']) }}
 )
 
 select

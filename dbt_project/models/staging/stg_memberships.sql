@@ -1,8 +1,12 @@
 {{ config(materialized='table') }}
 {#- display_name is dropped and phone replaced by its HMAC; materialised as a table so that
     reading it never needs the PII key. A leave re-delivers the row with left_at set. -#}
-with latest as (
-    {{ latest_delivery(source('raw', 'memberships'), ['membership_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'memberships') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['membership_id']) }}
 )
 
 select

@@ -1,6 +1,10 @@
 {#- comment is free text that may hold PII: dropped, only whether there was one is kept. -#}
-with latest as (
-    {{ latest_delivery(source('raw', 'surveys'), ['response_id']) }}
+with deliveries as (
+    select * from {{ source('raw', 'surveys') }}
+),
+
+latest as (
+    {{ latest_delivery('deliveries', ['response_id']) }}
 )
 
 select

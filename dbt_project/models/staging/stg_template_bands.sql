@@ -1,4 +1,8 @@
 {#- The template's bands section, as validated by dagster_project/template.py. -#}
+with template_bands as (
+    select * from {{ source('template', 'template_bands') }}
+)
+
 select
     template_version,
     indicator_code,
@@ -6,4 +10,4 @@ select
     fraction,
     entity_level,
     entity_id
-from {{ source('template', 'template_bands') }}
+from template_bands

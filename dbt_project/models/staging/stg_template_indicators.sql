@@ -1,4 +1,8 @@
 {#- The template's indicators section, as validated by dagster_project/template.py. -#}
+with template_indicators as (
+    select * from {{ source('template', 'template_indicators') }}
+)
+
 select
     template_version,
     role,
@@ -9,4 +13,4 @@ select
     direction,
     method,
     weight
-from {{ source('template', 'template_indicators') }}
+from template_indicators

@@ -1,4 +1,8 @@
 {#- The template's method_params section, as validated by dagster_project/template.py. -#}
+with template_method_params as (
+    select * from {{ source('template', 'template_method_params') }}
+)
+
 select
     template_version,
     indicator_code,
@@ -6,4 +10,4 @@ select
     value,
     entity_level,
     entity_id
-from {{ source('template', 'template_method_params') }}
+from template_method_params

@@ -1,4 +1,8 @@
 {#- The template's peer_groups section, as validated by dagster_project/template.py. -#}
+with template_peer_groups as (
+    select * from {{ source('template', 'template_peer_groups') }}
+)
+
 select
     template_version,
     entity_level,
@@ -6,4 +10,4 @@ select
     band_code,
     min_members,
     max_members
-from {{ source('template', 'template_peer_groups') }}
+from template_peer_groups

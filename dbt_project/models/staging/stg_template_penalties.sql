@@ -1,4 +1,8 @@
 {#- The template's penalties section, as validated by dagster_project/template.py. -#}
+with template_penalties as (
+    select * from {{ source('template', 'template_penalties') }}
+)
+
 select
     template_version,
     severity,
@@ -8,4 +12,4 @@ select
     vetoes_manager,
     vetoes_team,
     vetoes_branch
-from {{ source('template', 'template_penalties') }}
+from template_penalties

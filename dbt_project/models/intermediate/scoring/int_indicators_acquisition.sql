@@ -2,7 +2,31 @@
     ACQ_NEW_VERIFIED, ACQ_TARGET_SEGMENT_SHARE, ACQ_KEY_TIER_COVERAGE.
     Choice (spec silent): a join belongs to the entity of its community on the join's local date,
     and the client's segment is the one the clients feed holds now. -#}
-with months as (
+with int_membership_spells as (
+    select * from {{ ref('int_membership_spells') }}
+),
+
+int_community_owner_history as (
+    select * from {{ ref('int_community_owner_history') }}
+),
+
+int_clients_current as (
+    select * from {{ ref('int_clients_current') }}
+),
+
+int_client_tier_history as (
+    select * from {{ ref('int_client_tier_history') }}
+),
+
+int_scorecard_entities as (
+    select * from {{ ref('int_scorecard_entities') }}
+),
+
+int_period_members as (
+    select * from {{ ref('int_period_members') }}
+),
+
+months as (
     select * from {{ ref('int_template_in_force') }}
     where {{ in_partition_window('period_month') }}
 ),
@@ -17,8 +41,8 @@ verified_joins as (
         owners.manager_id,
         owners.team_id,
         owners.branch_id
-    from {{ ref('int_membership_spells') }} as spells
-    left join {{ ref('int_community_owner_history') }} as owners
+    from int_membership_spells as spells
+    left join int_community_owner_history as owners
         on spells.community_id = owners.community_id and {{ holds_on('owners', 'cast(spells.joined_at as date)') }}
     where not spells.is_staff and spells.is_verified_client
 ),
@@ -39,7 +63,7 @@ earlier_memberships as (
         joins_by_entity.entity_level,
         joins_by_entity.entity_id
     from joins_by_entity
-    inner join {{ ref('int_membership_spells') }} as other
+    inner join int_membership_spells as other
         on
             joins_by_entity.client_id = other.client_id
             and joins_by_entity.membership_id <> other.membership_id
@@ -49,7 +73,7 @@ earlier_memberships as (
                 other.left_at is null
                 or other.left_at > {{ dbt.dateadd('day', -365, 'joins_by_entity.joined_at') }}
             )
-    inner join {{ ref('int_community_owner_history') }} as owners
+    inner join int_community_owner_history as owners
         on
             other.community_id = owners.community_id
             and {{ holds_on('owners', 'cast(joins_by_entity.joined_at as date)') }}
@@ -84,7 +108,7 @@ new_client_counts as (
         count(*) as new_clients,
         sum(case when clients.is_target_segment then 1 else 0 end) as target_segment_clients
     from new_clients
-    left join {{ ref('int_clients_current') }} as clients on new_clients.client_id = clients.client_id
+    left join int_clients_current as clients on new_clients.client_id = clients.client_id
     group by new_clients.period_month, new_clients.entity_level, new_clients.entity_id
 ),
 
@@ -94,7 +118,7 @@ key_clients as (
         tiers.client_id,
         tiers.branch_id
     from months
-    inner join {{ ref('int_client_tier_history') }} as tiers on {{ holds_on('tiers', 'months.period_end_date') }}
+    inner join int_client_tier_history as tiers on {{ holds_on('tiers', 'months.period_end_date') }}
     where tiers.tier in ('strategic', 'core')
 ),
 
@@ -105,7 +129,7 @@ members_by_entity as (
         fanned.entity_id,
         fanned.client_id
     from (
-        {{ fan_out_entities(ref('int_period_members'), ['period_month', 'client_id']) }}
+        {{ fan_out_entities('int_period_members', ['period_month', 'client_id']) }}
     ) as fanned
     where fanned.client_id is not null
 ),
@@ -117,7 +141,7 @@ coverage as (
         entities.entity_id,
         count(key_clients.client_id) as key_clients,
         count(members_by_entity.client_id) as covered_key_clients
-    from {{ ref('int_scorecard_entities') }} as entities
+    from int_scorecard_entities as entities
     inner join key_clients
         on entities.period_month = key_clients.period_month and entities.home_branch_id = key_clients.branch_id
     left join members_by_entity

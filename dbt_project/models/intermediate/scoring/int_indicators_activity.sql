@@ -6,14 +6,38 @@
     to the entity on the period's last day.
     Choices (spec silent): retention counts an event in any of the entity's communities; a
     "first staff answer after" a question is strictly later than it. -#}
-with months as (
+with int_scoring_events as (
+    select * from {{ ref('int_scoring_events') }}
+),
+
+int_community_owner_history as (
+    select * from {{ ref('int_community_owner_history') }}
+),
+
+int_membership_spells as (
+    select * from {{ ref('int_membership_spells') }}
+),
+
+int_engagement_events_attributed as (
+    select * from {{ ref('int_engagement_events_attributed') }}
+),
+
+int_member_day_activity as (
+    select * from {{ ref('int_member_day_activity') }}
+),
+
+int_period_members as (
+    select * from {{ ref('int_period_members') }}
+),
+
+months as (
     select * from {{ ref('int_template_in_force') }}
     where {{ in_partition_window('period_month') }}
 ),
 
 counted_events as (
     select *
-    from {{ ref('int_scoring_events') }}
+    from int_scoring_events
     where not is_staff_event and not is_excluded
 ),
 
@@ -23,7 +47,7 @@ events_by_entity as (
 
 members_at_end as (
     select distinct fanned.period_month, fanned.entity_level, fanned.entity_id, fanned.member_id
-    from ({{ fan_out_entities(ref('int_period_members'), ['period_month', 'member_id']) }}) as fanned
+    from ({{ fan_out_entities('int_period_members', ['period_month', 'member_id']) }}) as fanned
     inner join months on fanned.period_month = months.period_month
 ),
 
@@ -49,7 +73,7 @@ active_at_end as (
         owners.branch_id
     from active_in_communities
     inner join months on active_in_communities.period_month = months.period_month
-    inner join {{ ref('int_community_owner_history') }} as owners
+    inner join int_community_owner_history as owners
         on
             active_in_communities.community_id = owners.community_id
             and {{ holds_on('owners', 'months.period_end_date') }}
@@ -125,12 +149,12 @@ joined_last_month as (
         owners.team_id,
         owners.branch_id
     from months
-    inner join {{ ref('int_membership_spells') }} as spells
+    inner join int_membership_spells as spells
         on
             not spells.is_staff
             and spells.joined_at >= {{ dbt.dateadd('month', -1, 'months.period_month') }}
             and spells.joined_at < months.period_month
-    left join {{ ref('int_community_owner_history') }} as owners
+    left join int_community_owner_history as owners
         on spells.community_id = owners.community_id and {{ holds_on('owners', 'cast(spells.joined_at as date)') }}
 ),
 
@@ -162,14 +186,14 @@ questions as (
 
 staff_answers as (
     select community_id, occurred_at
-    from {{ ref('int_engagement_events_attributed') }} as answers
+    from int_engagement_events_attributed as answers
     where
         event_type = 'answer'
         and is_staff_event
         and not exists (
             select 1
-            from {{ ref('int_member_day_activity') }} as member_days
-            inner join {{ ref('int_template_in_force') }} as answer_months
+            from int_member_day_activity as member_days
+            inner join months as answer_months
                 on answer_months.period_month = answers.period_month
             where
                 member_days.member_id = answers.member_id

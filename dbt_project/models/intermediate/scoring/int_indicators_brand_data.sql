@@ -3,7 +3,35 @@
     Choices (spec silent): a survey response and a content piece belong to the entity of their
     community on their local date; reach counts the period's non-staff, non-excluded
     content_view and share events on any piece the entity published (at any time). -#}
-with months as (
+with stg_memberships as (
+    select * from {{ ref('stg_memberships') }}
+),
+
+stg_surveys as (
+    select * from {{ ref('stg_surveys') }}
+),
+
+int_community_owner_history as (
+    select * from {{ ref('int_community_owner_history') }}
+),
+
+stg_content as (
+    select * from {{ ref('stg_content') }}
+),
+
+int_scoring_events as (
+    select * from {{ ref('int_scoring_events') }}
+),
+
+int_scorecard_entities as (
+    select * from {{ ref('int_scorecard_entities') }}
+),
+
+int_period_members as (
+    select * from {{ ref('int_period_members') }}
+),
+
+months as (
     select * from {{ ref('int_template_in_force') }}
     where {{ in_partition_window('period_month') }}
 ),
@@ -12,7 +40,7 @@ staff_accounts as (
     select distinct
         community_id,
         member_id
-    from {{ ref('stg_memberships') }}
+    from stg_memberships
     where is_staff
 ),
 
@@ -23,12 +51,12 @@ responses as (
         owners.manager_id,
         owners.team_id,
         owners.branch_id
-    from {{ ref('stg_surveys') }} as surveys
+    from stg_surveys as surveys
     inner join months
         on cast({{ dbt.date_trunc('month', 'surveys.submitted_at') }} as date) = months.period_month
     left join staff_accounts
         on surveys.community_id = staff_accounts.community_id and surveys.member_id = staff_accounts.member_id
-    left join {{ ref('int_community_owner_history') }} as owners
+    left join int_community_owner_history as owners
         on surveys.community_id = owners.community_id and {{ holds_on('owners', 'cast(surveys.submitted_at as date)') }}
     where staff_accounts.member_id is null
 ),
@@ -52,8 +80,8 @@ content as (
         owners.manager_id,
         owners.team_id,
         owners.branch_id
-    from {{ ref('stg_content') }} as content
-    left join {{ ref('int_community_owner_history') }} as owners
+    from stg_content as content
+    left join int_community_owner_history as owners
         on content.community_id = owners.community_id and {{ holds_on('owners', 'cast(content.published_at as date)') }}
 ),
 
@@ -78,7 +106,7 @@ reach_events as (
         content_by_entity.entity_level,
         content_by_entity.entity_id,
         sum(case when events.event_type = 'share' then 5 else 1 end) as reach
-    from {{ ref('int_scoring_events') }} as events
+    from int_scoring_events as events
     inner join content_by_entity on events.content_id = content_by_entity.content_id
     where
         events.event_type in ('content_view', 'share')
@@ -114,7 +142,7 @@ verified as (
             fanned.member_id,
             max(case when fanned.is_verified_client then 1 else 0 end) as is_verified
         from
-            ({{ fan_out_entities(ref('int_period_members'), ['period_month', 'member_id', 'is_verified_client']) }})
+            ({{ fan_out_entities('int_period_members', ['period_month', 'member_id', 'is_verified_client']) }})
                 as fanned
         inner join months on fanned.period_month = months.period_month
         group by fanned.period_month, fanned.entity_level, fanned.entity_id, fanned.member_id
@@ -128,7 +156,7 @@ content_mix as (
         entities.entity_level,
         entities.entity_id,
         count(distinct content_by_entity.content_type) as covered_types
-    from {{ ref('int_scorecard_entities') }} as entities
+    from int_scorecard_entities as entities
     left join content_by_entity
         on
             {{ same_entity_month('entities', 'content_by_entity') }}

@@ -7,7 +7,23 @@
     application rate and time to cash, like applications in pull-through; "within 90 days" is
     submitted_at <= created_at + 90 days; time to cash counts calendar days; a client whose tier
     is unknown on the disbursement date has coefficient 1. -#}
-with months as (
+with stg_disbursements as (
+    select * from {{ ref('stg_disbursements') }}
+),
+
+int_client_tier_history as (
+    select * from {{ ref('int_client_tier_history') }}
+),
+
+client_tiers as (
+    select * from {{ ref('client_tiers') }}
+),
+
+int_clients_current as (
+    select * from {{ ref('int_clients_current') }}
+),
+
+months as (
     select * from {{ ref('int_template_in_force') }}
     where {{ in_partition_window('period_month') }}
 ),
@@ -43,7 +59,7 @@ lead_to_app as (
 ),
 
 disbursed_applications as (
-    select distinct application_id from {{ ref('stg_disbursements') }}
+    select distinct application_id from stg_disbursements
 ),
 
 pull_through as (
@@ -70,17 +86,17 @@ disbursements as (
         disbursements.amount * lead_shares.share as attributed_amount,
         disbursements.amount * lead_shares.share * coalesce(tiers.coefficient, 1.0) as weighted_amount,
         coalesce(clients.is_target_segment, false) as is_target_segment
-    from {{ ref('stg_disbursements') }} as disbursements
+    from stg_disbursements as disbursements
     inner join months
         on cast({{ dbt.date_trunc('month', 'disbursements.disbursed_at') }} as date) = months.period_month
     inner join applications on disbursements.application_id = applications.application_id
     inner join lead_shares on applications.lead_id = lead_shares.lead_id
-    left join {{ ref('int_client_tier_history') }} as tier_history
+    left join int_client_tier_history as tier_history
         on
             applications.client_id = tier_history.client_id
             and {{ holds_on('tier_history', 'cast(disbursements.disbursed_at as date)') }}
-    left join {{ ref('client_tiers') }} as tiers on tier_history.tier = tiers.tier
-    left join {{ ref('int_clients_current') }} as clients on applications.client_id = clients.client_id
+    left join client_tiers as tiers on tier_history.tier = tiers.tier
+    left join int_clients_current as clients on applications.client_id = clients.client_id
 ),
 
 disbursed_amounts as (
@@ -100,7 +116,7 @@ first_disbursements as (
         disbursements.loan_id,
         min(disbursements.application_id) as application_id,
         min(disbursements.disbursed_at) as first_disbursed_at
-    from {{ ref('stg_disbursements') }} as disbursements
+    from stg_disbursements as disbursements
     group by disbursements.loan_id
 ),
 

@@ -4,7 +4,11 @@
     Choice (spec silent): "disbursed 6-12 months before period end" is a first disbursement on a
     day in (period end - 12 months, period end - 6 months]; "within the first 6 months on book"
     is any snapshot dated up to 6 months after the first disbursement. -#}
-with months as (
+with int_loan_snapshots_traced as (
+    select * from {{ ref('int_loan_snapshots_traced') }}
+),
+
+months as (
     select * from {{ ref('int_template_in_force') }}
     where {{ in_partition_window('period_month') }}
 ),
@@ -22,7 +26,7 @@ balances as (
         loans.is_npl,
         loans.outstanding_balance * lead_shares.share as balance
     from months
-    inner join {{ ref('int_loan_snapshots_traced') }} as loans on months.period_end_date = loans.snapshot_date
+    inner join int_loan_snapshots_traced as loans on months.period_end_date = loans.snapshot_date
     inner join lead_shares on loans.lead_id = lead_shares.lead_id
 ),
 
@@ -64,7 +68,7 @@ loans as (
         loan_id,
         min(lead_id) as lead_id,
         min(first_disbursed_at) as first_disbursed_at
-    from {{ ref('int_loan_snapshots_traced') }}
+    from int_loan_snapshots_traced
     where lead_id is not null
     group by loan_id
 ),
@@ -74,7 +78,7 @@ early_book as (
         loans.loan_id,
         max(case when snapshots.days_past_due >= 30 then 1 else 0 end) as went_30_dpd
     from loans
-    inner join {{ ref('int_loan_snapshots_traced') }} as snapshots
+    inner join int_loan_snapshots_traced as snapshots
         on
             loans.loan_id = snapshots.loan_id
             and snapshots.snapshot_date <= {{ dbt.dateadd('month', 6, 'cast(loans.first_disbursed_at as date)') }}

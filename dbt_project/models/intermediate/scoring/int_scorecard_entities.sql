@@ -2,7 +2,31 @@
     with their team and branch on the last day, plus every team and branch that has engagement
     or loan business of its own in the month. Each with its branch on the last day (peer group
     and key-client coverage). -#}
-with months as (
+with stg_communities as (
+    select * from {{ ref('stg_communities') }}
+),
+
+int_community_owner_history as (
+    select * from {{ ref('int_community_owner_history') }}
+),
+
+int_engagement_events_attributed as (
+    select * from {{ ref('int_engagement_events_attributed') }}
+),
+
+int_loan_business as (
+    select * from {{ ref('int_loan_business') }}
+),
+
+int_manager_history as (
+    select * from {{ ref('int_manager_history') }}
+),
+
+int_team_history as (
+    select * from {{ ref('int_team_history') }}
+),
+
+months as (
     select * from {{ ref('int_template_in_force') }}
     where {{ in_partition_window('period_month') }}
 ),
@@ -14,8 +38,8 @@ owners_at_end as (
         owners.team_id,
         owners.branch_id
     from months
-    inner join {{ ref('stg_communities') }} as communities on months.next_month_start > communities.created_at
-    inner join {{ ref('int_community_owner_history') }} as owners
+    inner join stg_communities as communities on months.next_month_start > communities.created_at
+    inner join int_community_owner_history as owners
         on communities.community_id = owners.community_id and {{ holds_on('owners', 'months.period_end_date') }}
 ),
 
@@ -25,7 +49,7 @@ active_in_month as (
         manager_id,
         team_id,
         branch_id
-    from {{ ref('int_engagement_events_attributed') }}
+    from int_engagement_events_attributed
     group by period_month, manager_id, team_id, branch_id
     union all
     select
@@ -33,7 +57,7 @@ active_in_month as (
         manager_id,
         team_id,
         branch_id
-    from {{ ref('int_loan_business') }}
+    from int_loan_business
     group by {{ dbt.date_trunc('month', 'lead_created_at') }}, manager_id, team_id, branch_id
 ),
 
@@ -65,7 +89,7 @@ manager_branch as (
         history.manager_id,
         history.branch_id
     from months
-    inner join {{ ref('int_manager_history') }} as history on {{ holds_on('history', 'months.period_end_date') }}
+    inner join int_manager_history as history on {{ holds_on('history', 'months.period_end_date') }}
 )
 
 select
@@ -86,7 +110,7 @@ left join manager_branch
         entities.entity_level = 'manager'
         and entities.period_month = manager_branch.period_month
         and entities.entity_id = manager_branch.manager_id
-left join {{ ref('int_team_history') }} as teams
+left join int_team_history as teams
     on
         entities.entity_level = 'team'
         and entities.entity_id = teams.team_id

@@ -2,12 +2,20 @@
     peer_groups): grouping 'branch' puts an entity with the others of its branch on the period's
     last day (v1: managers; teams too, a choice where the spec is silent); grouping 'size_band'
     puts a branch in the band of its non-staff members at period end. -#}
-with branch_members as (
+with int_period_members as (
+    select * from {{ ref('int_period_members') }}
+),
+
+int_scorecard_entities as (
+    select * from {{ ref('int_scorecard_entities') }}
+),
+
+branch_members as (
     select
         period_month,
         branch_id,
         count(distinct member_id) as members
-    from {{ ref('int_period_members') }}
+    from int_period_members
     where branch_id is not null
     group by period_month, branch_id
 ),
@@ -27,7 +35,7 @@ select
         else {{ dbt.concat(["'size:'", "coalesce(bands.band_code, 'unbanded')"]) }}
     end as peer_group,
     cast(coalesce(branch_members.members, 0) as {{ dbt.type_int() }}) as branch_members_at_end
-from {{ ref('int_scorecard_entities') }} as entities
+from int_scorecard_entities as entities
 inner join (
     select distinct
         template_version,

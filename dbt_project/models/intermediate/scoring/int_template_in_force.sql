@@ -6,9 +6,21 @@
     Carries the version's scalar parameters. -#}
 {%- set override = var('template_version', none) -%}
 {%- set months_filter = var('scoring_months', none) -%}
-with months as (
+with int_scoring_months as (
+    select * from {{ ref('int_scoring_months') }}
+),
+
+stg_template_template as (
+    select * from {{ ref('stg_template_template') }}
+),
+
+stg_template_parameters as (
+    select * from {{ ref('stg_template_parameters') }}
+),
+
+months as (
     select *
-    from {{ ref('int_scoring_months') }}
+    from int_scoring_months
     {%- if months_filter %}
     where cast(period_month as {{ dbt.type_string() }}) in (
         {%- for month in months_filter %}'{{ month }}-01'{{ ',' if not loop.last }}{% endfor -%}
@@ -22,7 +34,7 @@ chosen as (
         months.period_month,
         versions.template_version
     from months
-    inner join {{ ref('stg_template_template') }} as versions
+    inner join stg_template_template as versions
         on versions.template_version = '{{ override }}'
     {%- else %}
         select
@@ -34,7 +46,7 @@ chosen as (
                 versions.template_version,
                 row_number() over (partition by months.period_month order by versions.effective_from desc) as recency
             from months
-            inner join {{ ref('stg_template_template') }} as versions
+            inner join stg_template_template as versions
                 on versions.status = 'active' and months.period_month >= versions.effective_from
         ) as ranked
         where recency = 1
@@ -51,7 +63,7 @@ parameters as (
         max(case when parameter = 'anti_gaming_penalty_severity' then value end) as anti_gaming_penalty_severity,
         max(case when parameter = 'first_response_cap_minutes' then cast(value as double) end)
             as first_response_cap_minutes
-    from {{ ref('stg_template_parameters') }}
+    from stg_template_parameters
     group by template_version
 )
 

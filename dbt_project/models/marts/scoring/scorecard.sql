@@ -5,7 +5,15 @@
     (so float noise cannot change a grade); ties share a rank (1, 2, 2, 4); percentile is
     100 x the share of the peer group scoring at or below the entity. -#}
 {%- set dimensions = ['acquisition', 'activity', 'conversion', 'risk', 'brand', 'data'] -%}
-with indicators as (
+with scorecard_adjustment as (
+    select * from {{ ref('scorecard_adjustment') }}
+),
+
+stg_template_grades as (
+    select * from {{ ref('stg_template_grades') }}
+),
+
+indicators as (
     select * from {{ ref('scorecard_indicator') }}
     where {{ in_partition_window('period_month') }}
 ),
@@ -50,7 +58,7 @@ adjustments as (
         sum(penalty_points) as penalty,
         max(case when is_veto then 1 else 0 end) = 1 as has_veto,
         {{ dbt.listagg("case when is_veto then reason end", "'; '", "order by reference") }} as veto_reason
-    from {{ ref('scorecard_adjustment') }}
+    from scorecard_adjustment
     group by period_month, entity_level, entity_id
 ),
 
@@ -93,7 +101,7 @@ graded as (
             min_score,
             incentive_multiplier,
             lead(min_score) over (partition by template_version order by min_score) as next_min_score
-        from {{ ref('stg_template_grades') }}
+        from stg_template_grades
     ) as grades
         on
             final.template_version = grades.template_version

@@ -4,7 +4,23 @@
     events exceed the template's share of the events in their communities gets the template's
     penalty severity, rolled up the same way (team and branch on the period's last day).
     Points and vetoes per severity and level come from the template's penalties. -#}
-with months as (
+with stg_compliance_events as (
+    select * from {{ ref('stg_compliance_events') }}
+),
+
+int_manager_history as (
+    select * from {{ ref('int_manager_history') }}
+),
+
+scorecard_suspected_inflation as (
+    select * from {{ ref('scorecard_suspected_inflation') }}
+),
+
+stg_template_penalties as (
+    select * from {{ ref('stg_template_penalties') }}
+),
+
+months as (
     select * from {{ ref('int_template_in_force') }}
     where {{ in_partition_window('period_month') }}
 ),
@@ -23,15 +39,15 @@ compliance as (
             "'compliance event '", 'events.compliance_event_id',
             "' ('", 'events.severity', "', '", 'events.category', "')'"
         ]) }} as reason
-    from {{ ref('stg_compliance_events') }} as events
+    from stg_compliance_events as events
     inner join months on cast({{ dbt.date_trunc('month', 'events.occurred_on') }} as date) = months.period_month
-    left join {{ ref('int_manager_history') }} as history
+    left join int_manager_history as history
         on events.manager_id = history.manager_id and {{ holds_on('history', 'events.occurred_on') }}
 ),
 
 manager_inflation as (
     select *
-    from {{ ref('scorecard_suspected_inflation') }}
+    from scorecard_suspected_inflation
     where entity_level = 'manager'
 ),
 
@@ -53,7 +69,7 @@ anti_gaming as (
         ]) }} as reason
     from manager_inflation as inflation
     inner join months on inflation.period_month = months.period_month
-    left join {{ ref('int_manager_history') }} as history
+    left join int_manager_history as history
         on inflation.entity_id = history.manager_id and {{ holds_on('history', 'months.period_end_date') }}
     where inflation.excluded_share > months.anti_gaming_excluded_share
 ),
@@ -88,5 +104,5 @@ select
         else penalties.vetoes_branch
     end as is_veto
 from by_entity
-inner join {{ ref('stg_template_penalties') }} as penalties
+inner join stg_template_penalties as penalties
     on by_entity.template_version = penalties.template_version and by_entity.severity = penalties.severity

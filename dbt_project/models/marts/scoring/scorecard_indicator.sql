@@ -11,7 +11,35 @@
     Attainment is value / target, or target / value for lower-is-better indicators, whose value 0
     has attainment = cap (spec, "Scoring methods"). Choice (spec silent): an indicator without a
     cap parameter has cap 1 there (its fraction never exceeds 1). -#}
-with entities as (
+with int_indicators_activity as (
+    select * from {{ ref('int_indicators_activity') }}
+),
+
+int_indicators_conversion as (
+    select * from {{ ref('int_indicators_conversion') }}
+),
+
+int_indicators_risk as (
+    select * from {{ ref('int_indicators_risk') }}
+),
+
+int_indicators_brand_data as (
+    select * from {{ ref('int_indicators_brand_data') }}
+),
+
+stg_template_method_params as (
+    select * from {{ ref('stg_template_method_params') }}
+),
+
+stg_template_indicators as (
+    select * from {{ ref('stg_template_indicators') }}
+),
+
+indicator_catalog as (
+    select * from {{ ref('indicator_catalog') }}
+),
+
+entities as (
     select * from {{ ref('int_scorecard_entities') }}
     where {{ in_partition_window('period_month') }}
 ),
@@ -19,13 +47,13 @@ with entities as (
 indicator_values as (
     select * from {{ ref('int_indicators_acquisition') }}
     union all
-    select * from {{ ref('int_indicators_activity') }}
+    select * from int_indicators_activity
     union all
-    select * from {{ ref('int_indicators_conversion') }}
+    select * from int_indicators_conversion
     union all
-    select * from {{ ref('int_indicators_risk') }}
+    select * from int_indicators_risk
     union all
-    select * from {{ ref('int_indicators_brand_data') }}
+    select * from int_indicators_brand_data
 ),
 
 params as (
@@ -37,7 +65,7 @@ params as (
         max(case when param = 'cap' then value end) as cap,
         max(case when param = 'threshold' then value end) as threshold_value,
         max(case when param = 'red_line' then value end) as red_line
-    from {{ ref('stg_template_method_params') }}
+    from stg_template_method_params
     group by template_version, indicator_code, entity_level, entity_id
 ),
 
@@ -87,9 +115,9 @@ base as (
         round(case when catalog.value_kind = 'count' then coalesce(indicator_values.value, 0) else indicator_values.value end, 9)
             as value
     from entities
-    inner join {{ ref('stg_template_indicators') }} as indicators
+    inner join stg_template_indicators as indicators
         on entities.template_version = indicators.template_version and entities.role = indicators.role
-    inner join {{ ref('indicator_catalog') }} as catalog on indicators.indicator_code = catalog.indicator_code
+    inner join indicator_catalog as catalog on indicators.indicator_code = catalog.indicator_code
     left join params as default_params
         on
             indicators.template_version = default_params.template_version

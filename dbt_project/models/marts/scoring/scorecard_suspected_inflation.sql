@@ -1,7 +1,15 @@
 {#- Suspected inflation per month and entity (spec, "Anti-gaming"): member-days above the
     template's daily event limit, and the share of the entity's events they hold. -#}
-with events_by_entity as (
-    {{ fan_out_entities(ref('int_scoring_events'), ['period_month', 'member_id', 'activity_date', 'is_excluded']) }}
+with int_template_in_force as (
+    select * from {{ ref('int_template_in_force') }}
+),
+
+int_scoring_events as (
+    select * from {{ ref('int_scoring_events') }}
+),
+
+events_by_entity as (
+    {{ fan_out_entities('int_scoring_events', ['period_month', 'member_id', 'activity_date', 'is_excluded']) }}
 )
 
 select
@@ -20,7 +28,7 @@ select
     cast(count(*) as {{ dbt.type_int() }}) as events,
     sum(case when events_by_entity.is_excluded then 1.0 else 0.0 end) / count(*) as excluded_share
 from events_by_entity
-inner join {{ ref('int_template_in_force') }} as months on events_by_entity.period_month = months.period_month
+inner join int_template_in_force as months on events_by_entity.period_month = months.period_month
 where {{ in_partition_window('events_by_entity.period_month') }}
 group by
     events_by_entity.period_month, events_by_entity.entity_level, events_by_entity.entity_id, months.template_version

@@ -1,0 +1,3 @@
+select *
+from published.scorecard_release
+order by release_id
