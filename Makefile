@@ -62,6 +62,7 @@ lint: install
 	$(BIN)/ruff format --check dagster_project tests
 	cd dbt_project && SCORECARD_WAREHOUSE=$(CURDIR)/data/.lint.duckdb ../$(BIN)/sqlfluff lint models macros tests
 	cd dagster_project/sql && ../../$(BIN)/sqlfluff lint .
+	cd expectations/batches && ../../$(BIN)/sqlfluff lint --config ../../dagster_project/sql/.sqlfluff .
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs test-output

@@ -6,6 +6,7 @@ so either every section is replaced or none is.
 
 import dagster as dg
 
+from dagster_project.keys import OWNERS
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, TemplateFolder, Warehouse
 from dagster_project.template import SECTIONS, load_templates, write_templates
 
@@ -26,7 +27,7 @@ def template_asset_key(section: str) -> dg.AssetKey:
             template_asset_key(section.name),
             description=f"Template section `{section.file_name}` of every version.",
             kinds={"duckdb", "csv"},
-            owners=["team:data-engineering"],
+            owners=OWNERS,
             metadata={"dagster/table_name": f"reference.template_{section.name}"},
         )
         for section in SECTIONS

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.ingest.feeds import FEEDS
+from dagster_project.keys import OWNERS
+from dagster_project.resources import WAREHOUSE_WRITER_POOL
 
 
 def test_definitions_load_and_every_dbt_source_is_an_ingestion_asset(defs: dg.Definitions) -> None:
@@ -61,3 +63,14 @@ def test_each_dbt_set_is_one_step_of_the_jobs(defs: dg.Definitions) -> None:
     for job in ("refresh_job", "publish_job"):
         steps = [node.name for node in defs.resolve_job_def(job).graph.nodes]
         assert steps.count("dbt_master_data") == 1 and steps.count("dbt_monthly") == 1, steps
+
+
+def test_every_asset_has_the_owners_and_every_step_the_writer_pool(defs: dg.Definitions) -> None:
+    """Owners and the warehouse writer pool are written once (keys.py, resources.py) and reach
+    every asset and every step: DuckDB allows one writer, and dagster.yaml limits each pool to 1."""
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        assert list(graph.get(key).owners) == OWNERS, key
+    steps = [*graph.assets_defs, *(defs.asset_checks or [])]
+    pools = {a.node_def.name: a.node_def.pool for a in steps if a.is_executable}
+    assert pools and set(pools.values()) == {WAREHOUSE_WRITER_POOL}, pools
