@@ -13,6 +13,8 @@ import duckdb
 from dagster_project.definitions import build_definitions
 from dagster_project.keys import PUBLISHED
 from dagster_project.partitions import months_between
+from dagster_project.quality.gates import latest_gate_results
+from dagster_project.quality.suites import load_suites
 from dagster_project.run_failures import StepFailure, step_failures_of
 from dagster_project.settings import DEFAULT_TEMPLATES_DIR, Settings
 from dagster_project.sql import query, table_exists
@@ -135,11 +137,9 @@ class MonthOutcome:
 def _gate_reasons(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
     """Why the month cannot publish: the failed ERROR expectations of the latest result of each
     suite that failed for it, and the suites that never checked it (empty: every gate passed)."""
-    from dagster_project.quality.suites import load_suites
-
-    if not table_exists(con, "quality", "gate_results"):
+    rows = latest_gate_results(con, month)
+    if not rows and not table_exists(con, "quality", "gate_results"):
         return ["no quality gate has run"]
-    rows = con.execute(query("quality/latest_gate_results"), {"period_month": month}).fetchall()
     checked = {suite for suite, _, _ in rows}
     reasons = [f"{s.name}: never checked for this month" for s in load_suites() if s.name not in checked]
     for suite, passed, failures in rows:

@@ -17,7 +17,7 @@ import duckdb
 from dagster_project.partitions import Month
 from dagster_project.quality.gx_runner import Outcome, build_data_docs, validate
 from dagster_project.quality.suites import Suite
-from dagster_project.sql import query
+from dagster_project.sql import query, table_exists
 
 
 def gx_root_for(warehouse: Path) -> Path:
@@ -114,6 +114,8 @@ def month_gate_status(
 
 
 def latest_gate_results(con: duckdb.DuckDBPyConnection, month: date) -> list[tuple[str, bool, str | None]]:
-    """``(suite, passed, failures as JSON)`` of the latest result of each suite for the month."""
-    con.execute(query("quality/create_gate_results"))
+    """``(suite, passed, failures as JSON)`` of the latest result of each suite for the month
+    (none before any gate has run; a read-only connection will do)."""
+    if not table_exists(con, "quality", "gate_results"):
+        return []
     return con.execute(query("quality/latest_gate_results"), {"period_month": month}).fetchall()

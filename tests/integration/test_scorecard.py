@@ -18,6 +18,7 @@ import pytest
 
 from dagster_project.pipeline import failure_messages, materialize_all
 from dagster_project.quality.assets import MARTS_CHECKS
+from dagster_project.template import SECTIONS
 from tests.conftest import query
 from tests.scoring_zone import write_scoring_zone, write_test_templates
 
@@ -478,32 +479,40 @@ def test_whatif_scores_a_candidate_version_without_touching_the_marts(scored: di
         shutil.rmtree(candidate)
 
 
-def test_a_broken_template_stops_the_run_and_nothing_is_scored(tmp_path: Path) -> None:
-    landing, templates = tmp_path / "landing", tmp_path / "templates"
-    write_scoring_zone(landing)
-    write_test_templates(templates)
+def test_a_broken_template_stops_the_run_and_changes_nothing(scored: dict, tmp_path: Path) -> None:
+    """A template edited wrong, on a copy of the scored warehouse: the template step fails naming
+    file, row and field, scoring is skipped, and the template tables and scores stay as they were
+    (the master-data dbt set never depends on the template: test_definitions)."""
+    templates, warehouse = tmp_path / "templates", tmp_path / "warehouse.duckdb"
+    shutil.copytree(scored["templates"], templates)
+    shutil.copy(scored["warehouse"], warehouse)
     indicators_csv = templates / "v2" / "indicators.csv"
     indicators_csv.write_text(
         indicators_csv.read_text(encoding="utf-8").replace(",banded,6", ",banded,7", 1), encoding="utf-8"
     )
-    warehouse = tmp_path / "warehouse.duckdb"
+    state = (
+        "SELECT (SELECT sum(weight) FROM reference.template_indicators), "
+        "(SELECT sum(final_score) FROM marts.scorecard), (SELECT count(*) FROM marts.scorecard)"
+    )
+    before = query(warehouse, state)
+    # the template and everything downstream of it: what a change of the template rebuilds
+    template_and_scores = dg.AssetSelection.assets(
+        *(dg.AssetKey(["reference", f"template_{section.name}"]) for section in SECTIONS)
+    ).downstream()
     result = materialize_all(
-        landing, warehouse, "2025-01", "2025-05", selection=SCORING_ONLY, templates_dir=templates
+        scored["landing"],
+        warehouse,
+        "2025-01",
+        "2025-05",
+        selection=template_and_scores,
+        templates_dir=templates,
     )
 
     assert not result.success
     failures = failure_messages(result)
-    assert "scorecard_template" in failures
     assert (
         "v2/indicators.csv, row 21, field weight: weights of role community_operator add up to 101"
         in (failures["scorecard_template"])
     )
-    tables = query(
-        tmp_path / "warehouse.duckdb",
-        "SELECT table_name FROM information_schema.tables WHERE table_schema IN ('marts', 'reference')",
-    )
-    # master data and dimensions do not depend on the template and are built; nothing that
-    # does is: the monthly dbt models never ran, and no template table was written
-    assert {"dim_manager", "activity_weights"} <= {name for (name,) in tables}
-    assert not [name for (name,) in tables if name.startswith(("scorecard", "template_", "fct_"))]
     assert "dbt_monthly" not in {e.step_key for e in result.get_step_success_events()}
+    assert query(warehouse, state) == before
