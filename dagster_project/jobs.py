@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from dagster_project.keys import PUBLISHED
+
 PROVISIONAL = dg.AssetSelection.all() - dg.AssetSelection.groups("quality", "published")
 
 refresh_job = dg.define_asset_job(
@@ -37,7 +39,7 @@ publish_job = dg.define_asset_job(
 
 publication_job = dg.define_asset_job(
     name="publication_job",
-    selection=dg.AssetSelection.assets(dg.AssetKey(["published", "scorecard"])),
+    selection=dg.AssetSelection.assets(PUBLISHED),
     description="Publish each closed month of the partitions whose quality gates all passed (read from "
     "quality.gate_results); refuse the others with their reasons.",
     tags={"scorecard/kind": "final"},
