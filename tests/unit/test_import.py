@@ -43,6 +43,21 @@ def _tree(root: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+def probe(root: Path) -> dict[str, object]:
+    """Import ``dagster_project.definitions`` from ``root`` in a fresh interpreter with an empty
+    environment (no bytecode written) and return what the probe saw."""
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(root),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=root, env=environment, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def test_importing_definitions_has_no_effect_on_disk_or_environment(tmp_path: Path) -> None:
     project = tmp_path / "project"
     for folder in ("dagster_project", "dbt_project", "seeds", "expectations"):
@@ -53,23 +68,8 @@ def test_importing_definitions_has_no_effect_on_disk_or_environment(tmp_path: Pa
         )
     assert not (project / "dbt_project" / "target").exists()
     before = _tree(project)
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(project),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
 
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=project,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = probe(project)
     assert report["module"].startswith(str(project))  # the copy was imported, not the installed tree
     assert report["defs_is_lazy"]
     # no dbt subprocess (a library may still ask `file` about the interpreter: platform.architecture)
@@ -89,16 +89,7 @@ def test_the_probe_sees_a_subprocess_and_an_environment_change(tmp_path: Path) -
         "os.environ['SCORECARD_WAREHOUSE'] = 'x'\n"
         "defs = None\n"
     )
-    environment = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = probe(tmp_path)
     assert [command for command in report["spawned"] if "dbt" in command] != []
     assert report["environment_changed"] == ["SCORECARD_WAREHOUSE"]
     assert not report["defs_is_lazy"]
