@@ -107,7 +107,9 @@ def test_the_backfill_builds_all_six_months_with_one_dbt_build(demo_runs: dict) 
     scored = query(demo_runs["warehouse"], "SELECT DISTINCT period_month FROM marts.scorecard ORDER BY 1")
     assert [str(m) for (m,) in scored] == [f"2025-0{m}-01" for m in range(1, 7)]
     (command,) = _monthly_dbt_commands(demo_runs["instance"], backfill.run_id)
-    assert '{"partition_start": "2025-01-01", "partition_end": "2025-07-01"}' in command
+    assert '"partition_start": "2025-01-01", "partition_end": "2025-07-01"}' in command
+    # the warehouse reaches dbt from the run's resource (--vars), not from the environment
+    assert f'{{"warehouse": "{demo_runs["warehouse"].resolve()}",' in command
 
 
 def test_the_late_file_requests_its_month_only(late_day: dict) -> None:
