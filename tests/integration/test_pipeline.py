@@ -263,14 +263,14 @@ def test_the_latest_delivery_of_a_key_wins(handmade: Path) -> None:
     assert query(handmade, "SELECT count(*) FROM marts.fct_loan_funnel WHERE lead_id = 'L_ONE'") == [(1,)]
 
 
-def test_dbt_assets_carry_row_counts_code_versions_and_column_lineage(demo_runs: dict) -> None:
+def test_dbt_assets_carry_row_counts_code_versions_and_column_lineage(
+    demo_runs: dict, defs: dg.Definitions
+) -> None:
     materializations = {
         tuple(m.asset_key.path): m for m in demo_runs["first"].get_asset_materialization_events()
     }
     mart = materializations[("marts", "fct_loan_funnel")].materialization.metadata
     assert mart["dagster/row_count"].value == demo_runs["counts_first"]["marts.fct_loan_funnel"]
-    from dagster_project.definitions import defs
-
     node = defs.resolve_asset_graph().get(dg.AssetKey(["marts", "fct_loan_funnel"]))
     assert node.code_version  # the model's checksum: changed SQL shows as changed in the UI
 
