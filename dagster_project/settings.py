@@ -65,7 +65,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-ENV_FILES = (Path.cwd() / ".env", PROJECT_ROOT / ".env")
+def env_files() -> tuple[Path, Path]:
+    """``.env`` in the working directory (of the call, not of the import), then the project's."""
+    return (Path.cwd() / ".env", PROJECT_ROOT / ".env")
 
 
 def load_env_file() -> None:
@@ -76,7 +78,7 @@ def load_env_file() -> None:
     """
     from dotenv import load_dotenv
 
-    for path in ENV_FILES:
+    for path in env_files():
         load_dotenv(path, override=False)
 
 
@@ -90,7 +92,7 @@ def pii_key(environ: Mapping[str, str] | None = None) -> bytes:
 
     env = os.environ if environ is None else environ
     key = env.get("SCORECARD_PII_KEY") or next(
-        (v for path in ENV_FILES if (v := dotenv_values(path).get("SCORECARD_PII_KEY"))), ""
+        (v for path in env_files() if (v := dotenv_values(path).get("SCORECARD_PII_KEY"))), ""
     )
     if len(key) < 16:
         raise SettingsError(

@@ -1,8 +1,9 @@
 """The SQL the Python modules run, kept as ``.sql`` files that sqlfluff lints (``make lint``).
 
-One folder per module (``load/``, ``quality/``, ``publish/``, ``whatif/``); :func:`query` reads
-a file by its path without the suffix, e.g. ``query("whatif/compare")``. Parameters are
-DuckDB's ``?`` or ``$name`` placeholders, never string formatting of values.
+One folder per module (``load/``, ``quality/``, ``publish/``, ``reports/``, ``whatif/``);
+:func:`query` reads a file by its path without the suffix, e.g. ``query("whatif/compare")``.
+Parameters are DuckDB's ``$1`` or ``$name`` placeholders (what sqlfluff's placeholder templater reads), never
+string formatting of values.
 """
 
 from __future__ import annotations
