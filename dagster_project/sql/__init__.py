@@ -2,8 +2,8 @@
 
 One folder per module (``load/``, ``quality/``, ``publish/``, ``reports/``, ``whatif/``);
 :func:`query` reads a file by its path without the suffix, e.g. ``query("whatif/compare")``.
-Parameters are DuckDB's ``$1`` or ``$name`` placeholders (what sqlfluff's placeholder templater reads), never
-string formatting of values.
+Parameters are DuckDB's ``$1`` or ``$name`` placeholders (what sqlfluff's placeholder
+templater reads), never string formatting of values.
 """
 
 from __future__ import annotations
