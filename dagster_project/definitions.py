@@ -14,7 +14,7 @@ from dagster_project.ingest.assets import LANDING_SPECS, build_feed_assets
 from dagster_project.jobs import publication_job, publish_job, refresh_job
 from dagster_project.partitions import monthly_partitions
 from dagster_project.publish.assets import build_published_scorecard
-from dagster_project.quality.assets import MARTS_CHECKS, build_ingestion_gate
+from dagster_project.quality.assets import MARTS_CHECKS
 from dagster_project.resources import LandingZone, TemplateFolder, Warehouse
 from dagster_project.schedules import SCHEDULES
 from dagster_project.sensors import build_landing_sensor, publish_months_that_passed
@@ -35,7 +35,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *build_feed_assets(monthly),
             scorecard_template,
             *build_dbt_assets(monthly, prepare_manifest()),
-            build_ingestion_gate(monthly),
             build_published_scorecard(monthly),
         ],
         asset_checks=MARTS_CHECKS,

@@ -3,11 +3,14 @@
 * ``refresh_job``: load what landed, validate the template, rebuild the marts: provisional
   scores. Run daily for the current month, and by the landing sensor for the months a new or
   re-delivered file touches.
-* ``publish_job``: everything, including the quality gates and publication of final scores;
-  run on the 3rd of each month for the month before.
+* ``publish_job``: everything, including publication of final scores; run on the 3rd of each
+  month for the month before.
 * ``publication_job``: publication alone, for the months of a range whose gates passed; the
-  sensor ``publish_months_that_passed`` runs it after a run that a failed gate of one month
-  stopped before publication (a blocking check stops its downstream steps for the whole run).
+  sensor ``publish_months_that_passed`` runs it after a run that a failed blocking check of the
+  marts stopped before publication (a blocking check stops its downstream steps for the whole run).
+
+Every job runs the checks of the assets it materializes: the raw feeds' checks record each
+month's gate results in every run, provisional ones included.
 
 Both are monthly-partitioned (inferred from their assets); the in-process executor and the
 instance's run queue (one run at a time, dagster_home/dagster.yaml) keep DuckDB to a single
@@ -20,7 +23,7 @@ import dagster as dg
 
 from dagster_project.keys import PUBLISHED
 
-PROVISIONAL = dg.AssetSelection.all() - dg.AssetSelection.groups("quality", "published")
+PROVISIONAL = dg.AssetSelection.all() - dg.AssetSelection.groups("published")
 
 refresh_job = dg.define_asset_job(
     name="refresh_job",
@@ -32,7 +35,7 @@ refresh_job = dg.define_asset_job(
 publish_job = dg.define_asset_job(
     name="publish_job",
     selection=dg.AssetSelection.all(),
-    description="Load, score, run the quality gates and publish the partition's month if they pass.",
+    description="Load, score, check and publish the partition's month if its gates pass.",
     tags={"scorecard/kind": "final"},
 )
 

@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-INGESTION_GATE = dg.AssetKey(["quality", "ingestion_gate"])
 SCORECARD = dg.AssetKey(["marts", "scorecard"])
 SCORECARD_INDICATOR = dg.AssetKey(["marts", "scorecard_indicator"])
 PUBLISHED = dg.AssetKey(["published", "scorecard"])

@@ -7,7 +7,7 @@ partitions definition is built by the entry point from its settings, not at impo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -62,3 +62,19 @@ def previous_month_partition(moment: date | datetime) -> str:
     """The monthly partition key of the month before ``moment``'s month."""
     year, month = (moment.year, moment.month - 1) if moment.month > 1 else (moment.year - 1, 12)
     return f"{year:04d}-{month:02d}-01"
+
+
+#: Run tags of a run over a range of monthly partitions (a single-run backfill).
+RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+#: Run tag of a run of one partition.
+PARTITION_TAG = "dagster/partition"
+
+
+def run_months(tags: dict[str, str]) -> list[Month] | None:
+    """The months a run is about, read from its tags: the range of a ranged run (a single-run
+    backfill), the month of a run of one partition; None for a run without partitions."""
+    start = tags.get(RANGE_TAGS[0]) or tags.get(PARTITION_TAG)
+    end = tags.get(RANGE_TAGS[1]) or tags.get(PARTITION_TAG)
+    if not (start and end):
+        return None
+    return months_between(date.fromisoformat(start), date.fromisoformat(end) + timedelta(days=1))

@@ -12,9 +12,9 @@ import duckdb
 
 from dagster_project.definitions import build_definitions
 from dagster_project.keys import PUBLISHED
-from dagster_project.partitions import months_between
+from dagster_project.partitions import RANGE_TAGS, months_between
 from dagster_project.quality.gates import latest_gate_results
-from dagster_project.quality.suites import load_suites
+from dagster_project.quality.suites import expected_gates, load_suites
 from dagster_project.run_failures import StepFailure, step_failures_of
 from dagster_project.settings import DEFAULT_TEMPLATES_DIR, Settings
 from dagster_project.sql import query, table_exists
@@ -24,10 +24,7 @@ QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 def partition_range_tags(first_month: str, last_month: str) -> dict[str, str]:
     """Run tags that make one run cover the monthly partitions first..last (inclusive)."""
-    return {
-        "dagster/asset_partition_range_start": f"{first_month}-01",
-        "dagster/asset_partition_range_end": f"{last_month}-01",
-    }
+    return dict(zip(RANGE_TAGS, (f"{first_month}-01", f"{last_month}-01"), strict=True))
 
 
 def run_config(full_refresh: bool = False) -> dict[str, object]:
@@ -96,9 +93,10 @@ def gate_failures(result: dg.ExecuteInProcessResult) -> list[str]:
 
 
 def stopped_before_publication(result: dg.ExecuteInProcessResult) -> bool:
-    """A blocking gate failed, so Dagster skipped publication for *every* month of the run."""
-    published = {e.step_key for e in result.get_step_success_events()}
-    return any(f.is_gate for f in step_failures(result)) and "published__scorecard" not in published
+    """A blocking check (of the marts) failed, so Dagster skipped publication for *every* month
+    of the run. (A failed raw-feed check is not blocking: publication ran and held back only the
+    months it failed.)"""
+    return any(f.kind == "blocking_check" for f in step_failures(result))
 
 
 def publish_passed_months(
@@ -136,20 +134,24 @@ class MonthOutcome:
 
 def _gate_reasons(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
     """Why the month cannot publish: the failed ERROR expectations of the latest result of each
-    suite that failed for it, and the suites that never checked it (empty: every gate passed)."""
+    gate that failed for it, and the gates that never checked it (empty: every gate passed)."""
     rows = latest_gate_results(con, month)
     if not rows and not table_exists(con, "quality", "gate_results"):
         return ["no quality gate has run"]
-    checked = {suite for suite, _, _ in rows}
-    reasons = [f"{s.name}: never checked for this month" for s in load_suites() if s.name not in checked]
-    for suite, passed, failures in rows:
+    checked = {gate for gate, _, _ in rows}
+    reasons = [
+        f"{gate}: never checked for this month"
+        for gate in expected_gates(load_suites())
+        if gate not in checked
+    ]
+    for gate, passed, failures in rows:
         if passed:
             continue
         for failure in json.loads(failures or "[]"):
             if failure["severity"] != "ERROR":
                 continue
             sample = json.dumps(failure["sample_keys"][:3], ensure_ascii=False)
-            reasons.append(f"{suite}: {failure['column']} ({failure['why']}); {sample}")
+            reasons.append(f"{gate}: {failure['column']} ({failure['why']}); {sample}")
     return reasons
 
 

@@ -1,19 +1,42 @@
-"""A failed run read for people: each failed step with its root cause, and whether a blocking
-quality check (a gate) failed. Shared by the CLI's run summary and the publication sensor."""
+"""A failed run read for people: each failed step with its root cause, and whether it is a
+quality gate at work rather than an error. Shared by the CLI's run summary and the publication
+sensor."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 import dagster as dg
+
+#: Error class of a failed *blocking* asset check (Dagster skips the steps downstream of it).
+CHECK_FAILED = "DagsterAssetCheckFailedError"
+#: Error class publication raises when it held back months whose gates did not pass
+#: (``publish/assets.py``); the months that passed are released in the same step.
+HELD_BACK = "MonthsHeldBack"
+
+FailureKind = Literal["error", "blocking_check", "held_back"]
 
 
 @dataclass(frozen=True)
 class StepFailure:
     step: str
     message: str
-    is_gate: bool  # a blocking quality check failed (the data is built, publication is stopped)
+    kind: FailureKind
+
+    @property
+    def is_gate(self) -> bool:
+        """A quality gate stopped publication (the data is built): not an error to fix in code."""
+        return self.kind != "error"
+
+
+def _kind(classes: set[str]) -> FailureKind:
+    if CHECK_FAILED in classes:
+        return "blocking_check"
+    if HELD_BACK in classes:
+        return "held_back"
+    return "error"
 
 
 def step_failures_of(events: Iterable[dg.DagsterEvent]) -> list[StepFailure]:
@@ -21,9 +44,9 @@ def step_failures_of(events: Iterable[dg.DagsterEvent]) -> list[StepFailure]:
     failures = []
     for event in events:
         error = event.event_specific_data.error
-        is_gate = error.cls_name == "DagsterAssetCheckFailedError"
+        classes = {error.cls_name}
         while error.cause is not None:
             error = error.cause
-            is_gate = is_gate or error.cls_name == "DagsterAssetCheckFailedError"
-        failures.append(StepFailure(event.step_key, error.message.strip(), is_gate))
+            classes.add(error.cls_name)
+        failures.append(StepFailure(event.step_key, error.message.strip(), _kind(classes)))
     return failures

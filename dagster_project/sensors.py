@@ -24,7 +24,7 @@ from dagster_project.ingest.discovery import LandingFile, file_sha256, landing_f
 from dagster_project.ingest.feeds import FEEDS
 from dagster_project.jobs import publication_job, publish_job, refresh_job
 from dagster_project.keys import PUBLISHED, REPUBLICATION_TAG
-from dagster_project.partitions import month_partition
+from dagster_project.partitions import PARTITION_TAG, RANGE_TAGS, month_partition
 from dagster_project.resources import LandingZone
 from dagster_project.run_failures import step_failures_of
 from dagster_project.settings import LOCAL_TIMEZONE
@@ -115,24 +115,25 @@ def build_landing_sensor(partitions_def: dg.PartitionsDefinition) -> dg.SensorDe
     return landing_zone_sensor
 
 
-RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
-
-
 def publication_request(
-    run_id: str, run_tags: dict[str, str], gate_failed: bool
+    run_id: str, run_tags: dict[str, str], blocked_by_check: bool
 ) -> dg.RunRequest | dg.SkipReason:
-    """After a run that a blocking gate stopped: a run of publication alone over its months.
+    """After a run that a blocking check (of the marts) stopped: a run of publication alone over
+    its months.
 
     A blocking check stops every step downstream of it, for all the months of the run; the
     contract stops only the failed month's publication. Publication re-reads the gate results of
     each month, so the follow-up run releases the months that passed and refuses the others.
     """
-    if not gate_failed:
-        return dg.SkipReason(f"run {run_id} did not stop at a quality gate")
+    if not blocked_by_check:
+        return dg.SkipReason(
+            f"run {run_id} was not stopped by a blocking check (publication, if it ran, released the "
+            "months that passed and held back the others itself)"
+        )
     if all(tag in run_tags for tag in RANGE_TAGS):
         partition_key, tags = None, {tag: run_tags[tag] for tag in RANGE_TAGS}
-    elif "dagster/partition" in run_tags:
-        partition_key, tags = run_tags["dagster/partition"], {}
+    elif PARTITION_TAG in run_tags:
+        partition_key, tags = run_tags[PARTITION_TAG], {}
     else:
         return dg.SkipReason(f"run {run_id} has no monthly partitions")
     return dg.RunRequest(
@@ -147,10 +148,11 @@ def publication_request(
     monitored_jobs=[publish_job],
     request_job=publication_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="After a publish run that a failed gate of one month stopped: publish the months "
-    "of that run that passed their gates (the failed month stays held back).",
+    description="After a publish run that a failed blocking check of the marts stopped: publish the "
+    "months of that run that passed their gates (the failed month stays held back).",
 )
 def publish_months_that_passed(context: dg.RunFailureSensorContext) -> dg.RunRequest | dg.SkipReason:
     run = context.dagster_run
-    gate_failed = any(failure.is_gate for failure in step_failures_of(context.get_step_failure_events()))
-    return publication_request(run.run_id, dict(run.tags), gate_failed)
+    failures = step_failures_of(context.get_step_failure_events())
+    blocked = any(failure.kind == "blocking_check" for failure in failures)
+    return publication_request(run.run_id, dict(run.tags), blocked)

@@ -1,13 +1,17 @@
-"""One Dagster asset per landing feed, built from the contract in ``feeds.py``."""
+"""One Dagster asset per landing feed, built from the contract in ``feeds.py``, with the
+quality checks of its suites (``quality/assets.py``) run in the same step."""
 
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 
 from dagster_project.ingest.feeds import FEEDS, Feed
 from dagster_project.ingest.load import FileResult, load_feed
 from dagster_project.keys import OWNERS
+from dagster_project.partitions import local_today, window_months
+from dagster_project.quality.assets import feed_check_results, feed_check_specs, master_data_months
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, LandingZone, Warehouse
 
 
@@ -63,45 +67,69 @@ def landing_spec(feed: Feed) -> dg.AssetSpec:
     )
 
 
-def build_feed_asset(feed: Feed, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    """The asset that loads ``feed``'s deliveries into ``raw`` (monthly feeds on ``partitions_def``)."""
+def build_feed_asset(feed: Feed, partitions_def: dg.TimeWindowPartitionsDefinition) -> dg.AssetsDefinition:
+    """The asset that loads ``feed``'s deliveries into ``raw`` (monthly feeds on ``partitions_def``).
 
-    @dg.asset(
-        name=feed.name,
-        key_prefix=["raw"],
-        group_name="raw",
-        description=f"{feed.description} Loaded from `<landing>/{feed.name}/` "
-        f"into `raw.{feed.name}`; "
-        "bad rows go to `raw._quarantine`, every file to `raw._file_ledger`. "
-        "Every run loads every delivered file (new or changed), whatever its partitions: a month's "
-        "rules read later deliveries (answers, decisions, disbursements, snapshots) and earlier "
-        "ones (cohorts, delinquency), so a month scores the same however its run was started.",
+    Its checks validate the months of its partitions (a master-data feed: see
+    ``quality.assets.master_data_months``).
+    """
+    key = dg.AssetKey(["raw", feed.name])
+
+    @dg.multi_asset(
+        name=f"raw__{feed.name}",
+        specs=[
+            dg.AssetSpec(
+                key,
+                group_name="raw",
+                description=f"{feed.description} Loaded from `<landing>/{feed.name}/` "
+                f"into `raw.{feed.name}`; "
+                "bad rows go to `raw._quarantine`, every file to `raw._file_ledger`. "
+                "Every run loads every delivered file (new or changed), whatever its partitions: a "
+                "month's rules read later deliveries (answers, decisions, disbursements, snapshots) and "
+                "earlier ones (cohorts, delinquency), so a month scores the same however its run was "
+                "started. Its checks (GX suites) run after the load; a failure holds back the month's "
+                "publication.",
+                deps=[
+                    dg.AssetKey(["landing", feed.name]),
+                    # loaded first: this feed's hard keys are checked, its soft links reported, against them
+                    *(dg.AssetKey(["raw", upstream]) for upstream in feed.upstream_feeds),
+                ],
+                kinds={"duckdb", "csv"},
+                owners=OWNERS,
+                tags={"system": feed.system},
+                metadata={
+                    "dagster/column_schema": _column_schema(feed),
+                    "dagster/table_name": f"raw.{feed.name}",
+                    "business_key": ", ".join(feed.key),
+                },
+            )
+        ],
+        check_specs=feed_check_specs(key),
+        can_subset=True,  # a run may leave the checks out (or run only them, without a load)
         partitions_def=partitions_def if feed.partitioned else None,
         backfill_policy=dg.BackfillPolicy.single_run() if feed.partitioned else None,
-        deps=[
-            dg.AssetKey(["landing", feed.name]),
-            *(dg.AssetKey(["raw", upstream]) for upstream in feed.upstream_feeds),
-        ],
-        kinds={"duckdb", "csv"},
         pool=WAREHOUSE_WRITER_POOL,
-        owners=OWNERS,
-        tags={"system": feed.system},
-        metadata={
-            "dagster/column_schema": _column_schema(feed),
-            "dagster/table_name": f"raw.{feed.name}",
-            "business_key": ", ".join(feed.key),
-        },
     )
     def _load(
         context: dg.AssetExecutionContext, warehouse: Warehouse, landing: LandingZone
-    ) -> dg.MaterializeResult:
+    ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+        load = key in context.selected_asset_keys
         with warehouse.connect() as con:
-            results = load_feed(con, landing.root, feed.name)
-            table_rows = con.execute(f"SELECT count(*) FROM raw.{feed.name}").fetchone()[0]
+            results, table_rows = [], 0
+            if load:
+                results = load_feed(con, landing.root, feed.name)
+                ((table_rows,),) = con.execute(f"SELECT count(*) FROM raw.{feed.name}").fetchall()
+            if feed.partitioned:
+                months = window_months(context.partition_time_window)
+            else:
+                first = partitions_def.start.date()
+                months = master_data_months(con, key, context.run.tags, first, local_today(), results)
+            checks = feed_check_results(
+                con, context.selected_asset_check_keys, key, months, Path(warehouse.path), context.run.run_id
+            )
         outside: list[str] = []
         if feed.partitioned:
-            window = context.partition_time_window
-            first, last = window.start.strftime("%Y-%m"), (window.end - timedelta(days=1)).strftime("%Y-%m")
+            first, last = months[0].key, months[-1].key
             outside = [
                 r.file
                 for r in results
@@ -114,7 +142,9 @@ def build_feed_asset(feed: Feed, partitions_def: dg.PartitionsDefinition) -> dg.
         for result in results:
             if result.status == "rejected":
                 context.log.error(f"rejected {result.message}")
-        return dg.MaterializeResult(metadata=_result_metadata(results, table_rows, outside))
+        if load:
+            yield dg.MaterializeResult(asset_key=key, metadata=_result_metadata(results, table_rows, outside))
+        yield from checks
 
     return _load
 
@@ -122,6 +152,6 @@ def build_feed_asset(feed: Feed, partitions_def: dg.PartitionsDefinition) -> dg.
 LANDING_SPECS: list[dg.AssetSpec] = [landing_spec(feed) for feed in FEEDS.values()]
 
 
-def build_feed_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+def build_feed_assets(partitions_def: dg.TimeWindowPartitionsDefinition) -> list[dg.AssetsDefinition]:
     """One ``raw/<feed>`` asset per feed of the contract."""
     return [build_feed_asset(feed, partitions_def) for feed in FEEDS.values()]

@@ -53,6 +53,9 @@ class Feed:
     description: str
     #: column → (feed, column) that must exist already (a hard foreign key, contract.md)
     hard_fks: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: column → (feed, column) it should name, kept even when unknown and reported by the
+    #: ``raw_soft_links`` check of this feed (a soft link, contract.md)
+    soft_links: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: delivered one file a day: a closed month must have its last day's file (freshness)
     daily: bool = False
 
@@ -73,7 +76,9 @@ class Feed:
 
     @property
     def upstream_feeds(self) -> list[str]:
-        return sorted({target for target, _ in self.hard_fks.values() if target != self.name})
+        """Feeds loaded before this one: its hard keys are checked, its soft links reported, against them."""
+        links = [*self.hard_fks.values(), *self.soft_links.values()]
+        return sorted({target for target, _ in links if target != self.name})
 
 
 def _c(name: str, type_: ColumnType = "text", **kw: object) -> Column:
@@ -159,6 +164,7 @@ FEEDS: dict[str, Feed] = {
             ),
             key=("community_id",),
             partitioned=False,
+            soft_links={"owner_manager_id": ("managers", "manager_id")},
             description="Client communities and the manager who owns each.",
         ),
         # ---- community platform, event-like ----
@@ -181,6 +187,7 @@ FEEDS: dict[str, Feed] = {
             key=("membership_id",),
             partitioned=True,
             hard_fks={"community_id": ("communities", "community_id")},
+            soft_links={"client_id": ("clients", "client_id")},
             description="Who joined which community when (re-delivered when a member leaves).",
         ),
         Feed(
@@ -213,6 +220,7 @@ FEEDS: dict[str, Feed] = {
             key=("event_id",),
             partitioned=True,
             hard_fks={"community_id": ("communities", "community_id")},
+            soft_links={"member_id": ("memberships", "member_id")},
             description="Daily engagement events (the large feed: one file a day).",
             daily=True,
         ),
@@ -255,6 +263,7 @@ FEEDS: dict[str, Feed] = {
             key=("response_id",),
             partitioned=True,
             hard_fks={"community_id": ("communities", "community_id")},
+            soft_links={"member_id": ("memberships", "member_id")},
             description="Satisfaction survey responses (0–10, NPS).",
         ),
         # ---- credit / CRM ----
@@ -273,6 +282,7 @@ FEEDS: dict[str, Feed] = {
             ),
             key=("lead_id",),
             partitioned=True,
+            soft_links={"source_community_id": ("communities", "community_id")},
             description="Loan leads in the CRM.",
         ),
         Feed(

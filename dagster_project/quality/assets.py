@@ -1,70 +1,97 @@
-"""The quality gates as Dagster assets and asset checks.
+"""The quality gates as Dagster asset checks.
 
-* ``quality/ingestion_gate`` (monthly): runs the raw-feed suites, the ingestion-health suite
-  (quarantine rate, rejected files, volume, freshness) and the soft-link advisories for each
-  month of the run, as blocking checks. dbt does not depend on it, so the provisional marts
-  are built from the rows that loaded even when a feed fails its gate (contract.md); only
-  publication (``publish/assets.py``), which depends on it, is stopped.
-* ``marts_scorecard`` and ``marts_scorecard_indicator``: blocking checks on the scorecard marts.
+* Each ``raw/<feed>`` asset carries the checks of the suites that guard it (its contract suite
+  ``raw_<feed>``, its slice of ``ingestion_health``, its soft links): they run in the feed's
+  load step, on the months of the run, and are **not blocking**: the provisional marts are
+  built from the rows that loaded even when a feed fails (contract.md). A failed ERROR check
+  stops the *month's* publication instead: ``published/scorecard`` reads every gate's latest
+  result per month from ``quality.gate_results``.
+* ``marts/scorecard`` and ``marts/scorecard_indicator``: blocking checks (a failure stops
+  publication for the whole run; the ``publish_months_that_passed`` sensor then publishes the
+  months that passed).
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
-from dagster_project.ingest.feeds import FEEDS
-from dagster_project.keys import INGESTION_GATE, OWNERS, SCORECARD, SCORECARD_INDICATOR
-from dagster_project.partitions import local_today, months_between, window_months
-from dagster_project.quality.gates import check_result, run_gate
+from dagster_project.ingest.load import FileResult
+from dagster_project.keys import SCORECARD, SCORECARD_INDICATOR
+from dagster_project.partitions import Month, local_today, months_between, run_months
+from dagster_project.quality.gates import run_checks
 from dagster_project.quality.suites import suites_guarding
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
+from dagster_project.sql import query, table_exists
 
 
-def build_ingestion_gate(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    """The ingestion gate on the code location's monthly partitions."""
-
-    @dg.asset(
-        key=INGESTION_GATE,
-        group_name="quality",
-        description="Runs the raw-feed suites of `expectations/` for each month of the run and records the "
-        "results in `quality.gate_results`. Its checks block publication, not the provisional marts.",
-        partitions_def=partitions_def,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        deps=[dg.AssetKey(["raw", feed]) for feed in FEEDS],
-        check_specs=[
-            dg.AssetCheckSpec(
-                s.name, asset=INGESTION_GATE, blocking=True, description=f"GX suite {s.path.name}"
-            )
-            for s in suites_guarding(*INGESTION_GATE.path)
-        ],
-        kinds={"great_expectations", "duckdb"},
-        pool=WAREHOUSE_WRITER_POOL,
-        owners=OWNERS,
-    )
-    def ingestion_gate(context: dg.AssetExecutionContext, warehouse: Warehouse):
-        suites = suites_guarding(*INGESTION_GATE.path)
-        months = window_months(context.partition_time_window)
-        with warehouse.connect() as con:
-            results, docs = run_gate(
-                con, suites, months, local_today(), Path(warehouse.path), context.run.run_id
-            )
-        failed = sorted({m for r in results.values() for m, o in r.items() if not o.passed})
-        yield dg.MaterializeResult(
-            metadata={
-                "months": dg.MetadataValue.text(", ".join(m.key for m in months)),
-                "months_failing_a_gate": dg.MetadataValue.text(", ".join(failed) or "none"),
-                "gx_data_docs": dg.MetadataValue.url(docs.as_uri()),
-            }
+def feed_check_specs(key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
+    """The non-blocking checks of a ``raw/<feed>`` asset, one per suite guarding it."""
+    return [
+        dg.AssetCheckSpec(
+            suite.name,
+            asset=key,
+            blocking=False,
+            description=f"GX suite {suite.path.name} on the run's months; an ERROR failure holds back "
+            "the month's publication (the provisional marts are still built).",
         )
-        for suite in suites:
-            yield check_result(suite, results[suite.name], docs)
+        for suite in suites_guarding(key.to_user_string())
+    ]
 
-    return ingestion_gate
+
+def master_data_months(
+    con: duckdb.DuckDBPyConnection,
+    key: dg.AssetKey,
+    tags: dict[str, str],
+    first: date,
+    today: date,
+    loads: list[FileResult],
+) -> list[Month]:
+    """The months the checks of an unpartitioned (master-data) feed validate.
+
+    In a run with partitions (a scheduled or CLI run, a sensor's run): the run's months. In a
+    run without (a UI backfill launches master data in a run of its own): every month from the
+    first partition to today that this load touched (its files' months; all of them when a
+    rejected file points to no month) or that some suite of the feed has never checked, and
+    the current month. A month's result changes only when a file attributed to it does, so the
+    months left out keep a valid result and publication finds one for every month.
+    """
+    tagged = run_months(tags)
+    if tagged is not None:
+        return tagged
+    every = months_between(first, today + timedelta(days=1))
+    if any(r.status == "rejected" and not r.months for r in loads):
+        return every
+    touched = {m for r in loads if r.status != "unchanged" for m in r.months} | {every[-1].key}
+    checked: set[str] = set()
+    if table_exists(con, "quality", "gate_results"):
+        suites = [s.name for s in suites_guarding(key.to_user_string())]
+        rows = con.execute(
+            query("quality/months_checked"), {"guards": key.to_user_string(), "suites": suites}
+        ).fetchall()
+        checked = {month for (month,) in rows}
+    return [m for m in every if m.key in touched or m.key not in checked]
+
+
+def feed_check_results(
+    con: duckdb.DuckDBPyConnection,
+    selected: set[dg.AssetCheckKey],
+    key: dg.AssetKey,
+    months: list[Month],
+    warehouse: Path,
+    run_id: str,
+) -> list[dg.AssetCheckResult]:
+    """Run the feed's suites that the run selected for the months, and return their check
+    results (recorded in ``quality.gate_results``)."""
+    guard = key.to_user_string()
+    suites = [s for s in suites_guarding(guard) if dg.AssetCheckKey(key, s.name) in selected]
+    return run_checks(con, guard, suites, months, local_today(), warehouse, run_id) if suites else []
 
 
 def _marts_check(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
-    (suite,) = suites_guarding(*asset_key.path)
+    guard = asset_key.to_user_string()
+    (suite,) = suites_guarding(guard)
 
     @dg.asset_check(
         asset=asset_key,
@@ -88,10 +115,10 @@ def _marts_check(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
                 ).fetchall()
             ]
             months = [m for start in present for m in months_between(start, start + timedelta(days=1))]
-            results, docs = run_gate(
-                con, [suite], months, local_today(), Path(warehouse.path), context.run.run_id
+            (result,) = run_checks(
+                con, guard, [suite], months, local_today(), Path(warehouse.path), context.run.run_id
             )
-        return check_result(suite, results[suite.name], docs)
+        return result
 
     return _check
 

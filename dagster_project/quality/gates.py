@@ -1,8 +1,8 @@
 """Run the suites that guard an asset, month by month, and remember every result.
 
-Results go to ``quality.gate_results`` (append-only): publication reads the latest result of
-every gate for the month, so a month publishes only from data that passed, whichever run
-checked it.
+A *gate* is one suite on one asset it guards (``raw/leads:ingestion_health``). Results go to
+``quality.gate_results`` (append-only): publication reads the latest result of every gate for
+the month, so a month publishes only from data that passed, whichever run checked it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
 
 from dagster_project.partitions import Month
 from dagster_project.quality.gx_runner import Outcome, build_data_docs, validate
-from dagster_project.quality.suites import Suite
+from dagster_project.quality.suites import Suite, expected_gates, gate_name, load_suites
 from dagster_project.sql import query, table_exists
 
 
@@ -24,18 +25,38 @@ def gx_root_for(warehouse: Path) -> Path:
     return warehouse.parent / "quality_gx"
 
 
+def month_batch(
+    con: duckdb.DuckDBPyConnection, suite: Suite, guard: str, month: Month, today: date
+) -> pd.DataFrame:
+    """The month's batch of ``suite`` for the asset ``guard`` (its own rows of a split batch)."""
+    batch = suite.batch_sql(month.start, month.end, month.closed_on(today))
+    if suite.split_by is None:
+        return con.execute(batch).df()
+    own_rows = duckdb.ColumnExpression(suite.split_by) == duckdb.ConstantExpression(suite.split_value(guard))
+    return con.sql(batch).filter(own_rows).df()
+
+
 def run_suite(
-    con: duckdb.DuckDBPyConnection, suite: Suite, months: list[Month], today: date, gx_root: Path, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    guard: str,
+    months: list[Month],
+    today: date,
+    gx_root: Path,
+    run_id: str,
 ) -> dict[str, Outcome]:
-    """Validate each month's batch (read with SQL, one month at a time) and record the results."""
+    """Validate each month's batch (read with SQL, one month at a time)."""
     outcomes = {}
     for month in months:
-        frame = con.execute(suite.batch_sql(month.start, month.end, month.closed_on(today))).df()
-        outcomes[month.key] = validate(frame, suite, gx_root, run_name=f"{run_id}-{month.key}")
+        frame = month_batch(con, suite, guard, month, today)
+        run_name = f"{run_id}-{month.key}-{guard.replace('/', '.')}"
+        outcomes[month.key] = validate(frame, suite, gx_root, run_name=run_name)
     return outcomes
 
 
-def record(con: duckdb.DuckDBPyConnection, suite: Suite, outcomes: dict[str, Outcome], run_id: str) -> None:
+def record(
+    con: duckdb.DuckDBPyConnection, suite: Suite, guard: str, outcomes: dict[str, Outcome], run_id: str
+) -> None:
     con.execute(query("quality/create_gate_results"))
     now = datetime.now()
     con.executemany(
@@ -46,7 +67,7 @@ def record(con: duckdb.DuckDBPyConnection, suite: Suite, outcomes: dict[str, Out
                 run_id,
                 f"{month}-01",
                 suite.name,
-                "/".join(suite.guards),
+                guard,
                 o.passed,
                 o.rows,
                 o.evaluated,
@@ -57,8 +78,10 @@ def record(con: duckdb.DuckDBPyConnection, suite: Suite, outcomes: dict[str, Out
     )
 
 
-def check_result(suite: Suite, outcomes: dict[str, Outcome], docs: Path | None) -> dg.AssetCheckResult:
-    """One Dagster check result for a suite over the months it validated."""
+def check_result(
+    suite: Suite, guard: str, outcomes: dict[str, Outcome], docs: Path | None
+) -> dg.AssetCheckResult:
+    """One Dagster check result for a suite on the asset ``guard`` over the months it validated."""
     failing = {m: o for m, o in outcomes.items() if o.failures}
     passed = all(o.passed for o in outcomes.values())
     lines = [
@@ -80,6 +103,7 @@ def check_result(suite: Suite, outcomes: dict[str, Outcome], docs: Path | None) 
         metadata["gx_data_docs"] = dg.MetadataValue.url(docs.as_uri())
     severity = dg.AssetCheckSeverity.ERROR if not passed else dg.AssetCheckSeverity.WARN
     return dg.AssetCheckResult(
+        asset_key=dg.AssetKey.from_user_string(guard),
         check_name=suite.name,
         passed=passed and not failing,
         severity=severity,
@@ -88,34 +112,37 @@ def check_result(suite: Suite, outcomes: dict[str, Outcome], docs: Path | None) 
     )
 
 
-def run_gate(
+def run_checks(
     con: duckdb.DuckDBPyConnection,
+    guard: str,
     suites: list[Suite],
     months: list[Month],
     today: date,
     warehouse: Path,
     run_id: str,
-) -> tuple[dict[str, dict[str, Outcome]], Path]:
-    """Run every suite for every month, record the results, and rebuild the Data Docs."""
+) -> list[dg.AssetCheckResult]:
+    """Run the suites that guard the asset ``guard`` for every month, record the results, add
+    them to the Data Docs, and return one check result per suite."""
     gx_root = gx_root_for(warehouse)
     results = {}
     for suite in suites:
-        results[suite.name] = run_suite(con, suite, months, today, gx_root, run_id)
-        record(con, suite, results[suite.name], run_id)
-    return results, build_data_docs(gx_root)
+        results[suite.name] = run_suite(con, suite, guard, months, today, gx_root, run_id)
+        record(con, suite, guard, results[suite.name], run_id)
+    result_ids = [o.result_id for r in results.values() for o in r.values()]
+    docs = build_data_docs(gx_root, result_ids) if result_ids else None
+    return [check_result(suite, guard, results[suite.name], docs) for suite in suites]
 
 
-def month_gate_status(
-    con: duckdb.DuckDBPyConnection, month: date, suites: list[Suite]
-) -> dict[str, bool | None]:
-    """Latest recorded result of each suite for the month (None: never checked)."""
-    latest = {suite: passed for suite, passed, _ in latest_gate_results(con, month)}
-    return {s.name: latest.get(s.name) for s in suites}
+def month_gate_status(con: duckdb.DuckDBPyConnection, month: date) -> dict[str, bool | None]:
+    """Latest recorded result of every gate for the month (None: never checked)."""
+    latest = {gate: passed for gate, passed, _ in latest_gate_results(con, month)}
+    return {gate: latest.get(gate) for gate in expected_gates(load_suites())}
 
 
 def latest_gate_results(con: duckdb.DuckDBPyConnection, month: date) -> list[tuple[str, bool, str | None]]:
-    """``(suite, passed, failures as JSON)`` of the latest result of each suite for the month
+    """``(gate, passed, failures as JSON)`` of the latest result of each gate for the month
     (none before any gate has run; a read-only connection will do)."""
     if not table_exists(con, "quality", "gate_results"):
         return []
-    return con.execute(query("quality/latest_gate_results"), {"period_month": month}).fetchall()
+    rows = con.execute(query("quality/latest_gate_results"), {"period_month": month}).fetchall()
+    return [(gate_name(guard, suite), passed, failures) for guard, suite, passed, failures in rows]

@@ -48,6 +48,7 @@ class Outcome:
     rows: int
     evaluated: int
     failures: list[FailedExpectation] = field(default_factory=list)
+    result_id: Any = None  # GX's ValidationResultIdentifier: its Data Docs page
 
     @property
     def passed(self) -> bool:
@@ -99,7 +100,7 @@ def validate(frame: pd.DataFrame, suite: Suite, gx_root: Path, run_name: str) ->
     result = _checkpoint(context, suite).run(
         batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name)
     )
-    outcome = Outcome(suite.name, rows=len(frame), evaluated=0)
+    outcome = Outcome(suite.name, rows=len(frame), evaluated=0, result_id=next(iter(result.run_results)))
     for validation in result.run_results.values():
         for item in validation.results:
             outcome.evaluated += 1
@@ -131,8 +132,10 @@ def validate(frame: pd.DataFrame, suite: Suite, gx_root: Path, run_name: str) ->
     return outcome
 
 
-def build_data_docs(gx_root: Path) -> Path:
-    """Render the Data Docs site for every stored validation result; return its index page."""
+def build_data_docs(gx_root: Path, result_ids: list[Any] | None = None) -> Path:
+    """Render the Data Docs pages of the validation results given (all stored ones when None)
+    and the site's index; return the index page. Rendering only the new results keeps a run's
+    cost independent of the history kept."""
     context = _context(str(gx_root))
-    context.build_data_docs()
+    context.build_data_docs(resource_identifiers=result_ids)
     return gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"

@@ -300,7 +300,7 @@ def _rejected_files(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, tup
     from dagster_project.partitions import months_between
     from dagster_project.quality.suites import suites_guarding
 
-    (suite,) = [s for s in suites_guarding("quality", "ingestion_gate") if s.name == "ingestion_health"]
+    (suite,) = [s for s in suites_guarding("raw/engagement_events") if s.name == "ingestion_health"]
     (m,) = months_between(date.fromisoformat(f"{month}-01"), date.fromisoformat(f"{month}-02"))
     frame = con.execute(suite.batch_sql(m.start, m.end, True)).df()
     return {

@@ -17,18 +17,13 @@ import dagster as dg
 import pytest
 
 from dagster_project.pipeline import failure_messages, materialize_all
-from dagster_project.quality.assets import MARTS_CHECKS
 from dagster_project.template import SECTIONS
 from tests.conftest import query
 from tests.scoring_zone import write_scoring_zone, write_test_templates
 
 APRIL = "2025-04-01"
-#: build and score, without the GX gates and publication (tests/integration/test_publication.py)
-SCORING_ONLY = (
-    dg.AssetSelection.all()
-    - dg.AssetSelection.groups("quality", "published")
-    - dg.AssetSelection.checks(*MARTS_CHECKS)
-)
+#: build and score, without the GX checks and publication (tests/integration/test_publication.py)
+SCORING_ONLY = (dg.AssetSelection.all() - dg.AssetSelection.groups("published")).without_checks()
 
 
 @pytest.fixture(scope="module")

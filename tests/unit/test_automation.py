@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import duckdb
 import pytest
 
 from dagster_project.keys import PUBLISHED, REPUBLICATION_TAG
-from dagster_project.partitions import month_partition, previous_month_partition
+from dagster_project.partitions import month_partition, previous_month_partition, run_months
 from dagster_project.schedules import daily_refresh, monthly_publication
 from dagster_project.sensors import decode_cursor
 from tests.conftest import tick_landing_sensor, write_delivery
@@ -23,6 +24,51 @@ def test_partition_helpers_cross_the_year() -> None:
     assert month_partition(datetime(2025, 7, 15, 6, tzinfo=SHANGHAI)) == "2025-07-01"
     assert previous_month_partition(datetime(2025, 7, 3, 6, tzinfo=SHANGHAI)) == "2025-06-01"
     assert previous_month_partition(datetime(2026, 1, 3, 6, tzinfo=SHANGHAI)) == "2025-12-01"
+
+
+def test_a_runs_months_come_from_its_partition_tags() -> None:
+    ranged = {
+        "dagster/asset_partition_range_start": "2025-11-01",
+        "dagster/asset_partition_range_end": "2026-01-01",
+    }
+    assert [m.key for m in run_months(ranged)] == ["2025-11", "2025-12", "2026-01"]
+    assert [m.key for m in run_months({"dagster/partition": "2025-03-01"})] == ["2025-03"]
+    assert run_months({"other": "x"}) is None
+
+
+def test_master_data_checks_cover_the_months_never_checked_or_touched_in_a_run_without_partitions() -> None:
+    from dagster_project.ingest.load import FileResult
+    from dagster_project.quality.assets import master_data_months
+    from dagster_project.sql import query
+
+    key, first, today = dg.AssetKey(["raw", "teams"]), date(2025, 1, 1), date(2025, 6, 20)
+    con = duckdb.connect()
+
+    def months(loads: list[FileResult], tags: dict[str, str] | None = None) -> list[str]:
+        return [m.key for m in master_data_months(con, key, tags or {}, first, today, loads)]
+
+    # nothing checked yet: every month from the first partition to the current one
+    assert months([]) == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
+    con.execute(query("quality/create_gate_results"))
+    results = [
+        (f"{month}-01", suite, "raw/teams")
+        for month in ("2025-01", "2025-02", "2025-03", "2025-04")
+        for suite in ("ingestion_health", "raw_teams")
+    ]
+    # May: one suite of the two only (not checked), and a result of another asset
+    results += [("2025-05-01", "raw_teams", "raw/teams"), ("2025-05-01", "ingestion_health", "raw/branches")]
+    for month, suite, guard in results:
+        con.execute(
+            "insert into quality.gate_results values (now(), 'r', ?, ?, ?, true, 0, 1, '[]')",
+            [month, suite, guard],
+        )
+    assert months([]) == ["2025-05", "2025-06"]  # May half checked; the current month always
+    loaded = FileResult("teams/teams_2025-02-01.csv", "loaded", months=("2025-02",))
+    unchanged = FileResult("teams/teams_2025-03-01.csv", "unchanged", months=("2025-03",))
+    assert months([loaded, unchanged]) == ["2025-02", "2025-05", "2025-06"]
+    nowhere = FileResult("teams/teams.csv", "rejected")  # a rejected file pointing to no month
+    assert len(months([nowhere])) == 6
+    assert months([], {"dagster/partition": "2025-03-01"}) == ["2025-03"]  # a run with partitions
 
 
 def test_the_daily_schedule_refreshes_the_current_month_at_six_in_shanghai(defs: dg.Definitions) -> None:
@@ -120,10 +166,19 @@ def test_publication_after_a_gate_failure_covers_the_failed_runs_months() -> Non
         "dagster/asset_partition_range_start": "2025-04-01",
         "dagster/asset_partition_range_end": "2025-06-01",
     }
-    assert isinstance(publication_request("r1", range_tags, gate_failed=False), dg.SkipReason)
-    request = publication_request("r1", {**range_tags, "other": "x"}, gate_failed=True)
+    assert isinstance(publication_request("r1", range_tags, blocked_by_check=False), dg.SkipReason)
+    request = publication_request("r1", {**range_tags, "other": "x"}, blocked_by_check=True)
     assert (request.partition_key, request.run_key) == (None, "publish-after-r1")
     assert request.partition_key_range == dg.PartitionKeyRange("2025-04-01", "2025-06-01")
-    single = publication_request("r2", {"dagster/partition": "2025-03-01"}, gate_failed=True)
+    single = publication_request("r2", {"dagster/partition": "2025-03-01"}, blocked_by_check=True)
     assert single.partition_key == "2025-03-01"
-    assert isinstance(publication_request("r3", {}, gate_failed=True), dg.SkipReason)  # unpartitioned
+    assert isinstance(publication_request("r3", {}, blocked_by_check=True), dg.SkipReason)  # unpartitioned
+
+
+def test_a_held_back_publication_is_read_as_a_gate_not_an_error() -> None:
+    from dagster_project.publish.assets import MonthsHeldBack
+    from dagster_project.run_failures import HELD_BACK, StepFailure
+
+    assert MonthsHeldBack.__name__ == HELD_BACK
+    assert StepFailure("published__scorecard", "not published", "held_back").is_gate
+    assert not StepFailure("raw__leads", "boom", "error").is_gate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.keys import OWNERS
+from dagster_project.keys import OWNERS, PUBLISHED
 from dagster_project.resources import WAREHOUSE_WRITER_POOL
 
 
@@ -34,7 +34,6 @@ def test_groups_follow_the_layers(defs: dg.Definitions) -> None:
             "staging",
             "intermediate",
             "marts",
-            "quality",
             "published",
         )
     }
@@ -74,3 +73,18 @@ def test_every_asset_has_the_owners_and_every_step_the_writer_pool(defs: dg.Defi
     steps = [*graph.assets_defs, *(defs.asset_checks or [])]
     pools = {a.node_def.name: a.node_def.pool for a in steps if a.is_executable}
     assert pools and set(pools.values()) == {WAREHOUSE_WRITER_POOL}, pools
+
+
+def test_every_feed_carries_its_checks_non_blocking_and_upstream_of_publication(defs: dg.Definitions) -> None:
+    """The raw feeds' suites are checks of the feed they test, run in its load step, and not
+    blocking (the provisional marts are built from the rows that loaded, contract.md); every feed
+    is upstream of publication, so a run records its gate results before publication reads them."""
+    graph = defs.resolve_asset_graph()
+    ancestors = graph.get_ancestor_asset_keys(PUBLISHED)
+    for name, feed in FEEDS.items():
+        key = dg.AssetKey(["raw", name])
+        specs = [graph.get_check_spec(check) for check in graph.get(key).check_keys]
+        expected = {f"raw_{name}", "ingestion_health"} | ({"raw_soft_links"} if feed.soft_links else set())
+        assert {spec.name for spec in specs} == expected, name
+        assert not any(spec.blocking for spec in specs), name
+        assert key in ancestors, name

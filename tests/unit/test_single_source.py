@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,29 @@ def test_the_roles_are_the_contracts_everywhere(tmp_path: Path) -> None:
     broken = tmp_path / "_staging.yml"
     broken.write_text(staging_yml.read_text(encoding="utf-8").replace("data_analyst, ", ""), encoding="utf-8")
     assert staging_roles(broken) != list(ROLES)
+
+
+def soft_link_drift(batch_sql: str, suite: dict[str, Any]) -> list[str]:
+    """Where the soft-links batch or the suite's guarded assets disagree with ``Feed.soft_links``."""
+    wanted = {f"{feed.name}.{column}" for feed in FEEDS.values() for column in feed.soft_links}
+    found = set(re.findall(r"'(\w+\.\w+)' as link", batch_sql))
+    problems = [f"batch links {sorted(found)} != contract {sorted(wanted)}"] if found != wanted else []
+    guarded = {f"raw/{feed.name}" for feed in FEEDS.values() if feed.soft_links}
+    if set(suite["meta"]["guards"]) != guarded:
+        problems.append(f"guards {suite['meta']['guards']} != feeds with soft links {sorted(guarded)}")
+    return problems
+
+
+def test_the_soft_links_checked_are_the_contracts() -> None:
+    batch = (EXPECTATIONS_DIR / "batches" / "raw_soft_links.sql").read_text(encoding="utf-8")
+    suite = json.loads((EXPECTATIONS_DIR / "raw_soft_links.json").read_text(encoding="utf-8"))
+    assert soft_link_drift(batch, suite) == []
+    dropped = batch.replace("'leads.source_community_id' as link", "'leads.other' as link")
+    assert soft_link_drift(dropped, {"meta": {"guards": ["raw/leads"]}}) != []
+
+
+def test_every_feed_is_guarded_by_its_contract_suite_and_by_ingestion_health() -> None:
+    health = json.loads((EXPECTATIONS_DIR / "ingestion_health.json").read_text(encoding="utf-8"))
+    assert health["meta"]["guards"] == [f"raw/{name}" for name in FEEDS]
+    for name in FEEDS:
+        assert _suite(name)["meta"]["guards"] == [f"raw/{name}"], name

@@ -1,5 +1,5 @@
--- Every result of every quality gate, per suite and month (append-only): publication reads the
--- latest result of each suite for the month.
+-- Every result of every quality gate (a suite on the asset it guards, `guards`), per month
+-- (append-only): publication reads the latest result of each gate for the month.
 create schema if not exists quality;
 
 create table if not exists quality.gate_results (
