@@ -108,7 +108,7 @@ def test_an_unknown_member_id_is_reported_by_a_warning_level_check(zone: dict) -
     (failures,) = query(
         zone["warehouse"],
         "SELECT failures FROM quality.gate_results WHERE suite = 'raw_soft_links' "
-        "AND period_month = '2025-01-01' ORDER BY checked_at LIMIT 1",
+        "AND guards = 'raw/engagement_events' AND period_month = '2025-01-01' ORDER BY checked_at LIMIT 1",
     )[0]
     member = [f for f in json.loads(failures) if "member_id" in f["why"] or "member" in f["why"]]
     assert member and member[0]["severity"] == "WARN"
