@@ -78,7 +78,9 @@ def print_explanation(console: Console, e: Explanation) -> None:
     c = e.scorecard
     console.print(
         f"[bold]{c['entity_level']} {c['entity_id']}[/bold] — {str(c['period_month'])[:7]}, "
-        f"template {c['template_version']}, peer group {c['peer_group']}"
+        f"template {c['template_version']}, role {c.get('role') or '—'} "
+        f"(its indicator set: {', '.join(i['indicator_code'] for i in e.indicators)}), "
+        f"peer group {c['peer_group']}"
     )
     table = Table(
         "indicator",
@@ -121,6 +123,9 @@ def print_explanation(console: Console, e: Explanation) -> None:
         )
     if c["veto"]:
         console.print(f"[red]veto[/red]: {c['veto_reason']}")
+    if c.get("scoring_status") == "not_scored":
+        console.print(f"[bold]not scored[/bold]: {c['not_scored_reason']} (no score, grade or rank)")
+        return
     console.print(
         f"[bold]final score {fmt(c['final_score'])}, grade {c['grade']}, rank {c['rank_in_peer_group']} "
         f"of {e.peer_group_size}, percentile {fmt(c['percentile'], 1)}, "

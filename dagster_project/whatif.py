@@ -62,6 +62,33 @@ def store_whatif_comparison(warehouse: Path, month: str, template_version: str) 
     return rows
 
 
+GRADE_ORDER = {"A": 4, "B": 3, "C": 2, "D": 1}
+
+
+def grade_movements(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Per candidate role, how the managers' grades move from the version in force: up, same,
+    down, not scored under the candidate (no grade), or new (not scored now)."""
+    summary: dict[str, dict[str, object]] = {}
+    for r in rows:
+        if r["entity_level"] != "manager":
+            continue
+        role = str(r["candidate_role"] or r["current_role"])
+        line = summary.setdefault(
+            role, {"role": role, "managers": 0, "up": 0, "same": 0, "down": 0, "no grade": 0}
+        )
+        line["managers"] += 1
+        now, then = GRADE_ORDER.get(str(r["current_grade"])), GRADE_ORDER.get(str(r["candidate_grade"]))
+        if then is None:
+            line["no grade"] += 1
+        elif now is None or then > now:
+            line["up"] += 1
+        elif then == now:
+            line["same"] += 1
+        else:
+            line["down"] += 1
+    return [summary[role] for role in sorted(summary)]
+
+
 def print_whatif(
     console: Console,
     month: str,
@@ -72,6 +99,8 @@ def print_whatif(
     table = Table(
         "level",
         "entity",
+        "role now",
+        f"role {template_version}",
         "score now",
         f"score {template_version}",
         "change",
@@ -86,13 +115,27 @@ def print_whatif(
             table.add_row(
                 level,
                 str(r["entity_id"]),
+                str(r["current_role"] or "—"),
+                str(r["candidate_role"] or "—"),
                 fmt(r["current_score"], 2),
                 fmt(r["candidate_score"], 2),
                 fmt(r["score_change"], 2),
-                str(r["current_grade"]),
-                str(r["candidate_grade"]),
-                str(r["current_rank"]),
-                str(r["candidate_rank"]),
+                str(r["current_grade"] or "—"),
+                str(r["candidate_grade"] or "—"),
+                str(r["current_rank"] or "—"),
+                str(r["candidate_rank"] or "—"),
             )
     console.print(table)
+    movements = Table(
+        "role",
+        "managers",
+        "grade up",
+        "same",
+        "grade down",
+        "no grade",
+        title=f"grade movements of managers per role under {template_version} (role in {template_version})",
+    )
+    for line in grade_movements(rows):
+        movements.add_row(*(str(line[k]) for k in ("role", "managers", "up", "same", "down", "no grade")))
+    console.print(movements)
     console.print(f"{len(rows)} entities compared; stored in analytics.whatif_comparison")

@@ -5,6 +5,14 @@ M4, who moves from T1 to T2 on 2025-04-16. Communities K1, K2 (owner M1), K3 (M2
 K5 (M3). Team T4 (M5, whose history starts only on 2025-04-10, owner of K6) is B1's until the
 teams delivery of 2025-04-20 moves it to B2. Every number the tests expect is derived in
 comments next to the rows that cause it, and in tests/integration/test_scorecard.py.
+
+The other roles (template v2's role sets, tests/integration/test_roles.py), who own no
+community and so change nothing under the community-owner templates: content planners P1 (T1,
+author of CT1 and CT3) and P2 (T2, author of CT2); customer-service S1 (T1, staff account SS1 in
+K1 and K2) and S2 (T2, account SS2 in K2, which answers nothing); relationship manager RM1 (T1,
+handles every lead); data analyst A1 (T1); X1 (T1), an operator until 2025-04-30 and a content
+planner from that day; Y1 (T2, customer service) whose only row ends on 2025-04-20 and who runs
+no account; Z1 (T1, data analyst) whose first row starts in May.
 """
 
 from __future__ import annotations
@@ -96,6 +104,7 @@ MEMBERSHIPS = [
     _membership("MSS1a", "K1", "SS1", None, "2024-01-01T10:00:00", staff_manager="S1"),
     _membership("MSS1b", "K2", "SS1", None, "2024-01-01T10:00:00", staff_manager="S1"),
     _membership("MSSM1", "K1", "SM1", None, "2024-01-01T10:00:00", staff_manager="M1"),
+    _membership("MSS2", "K2", "SS2", None, "2024-01-01T10:00:00", staff_manager="S2"),  # never answers
 ]
 
 
@@ -153,7 +162,7 @@ CONTENT = [
     {
         "content_id": "CT1",
         "community_id": "K1",
-        "author_manager_id": "M1",
+        "author_manager_id": "P1",
         "content_type": "industry_news",
         "published_at": "2025-04-01T09:00:00",
         "title": "行业资讯",
@@ -161,7 +170,7 @@ CONTENT = [
     {
         "content_id": "CT2",
         "community_id": "K2",
-        "author_manager_id": "M1",
+        "author_manager_id": "P2",
         "content_type": "policy_interpretation",
         "published_at": "2025-04-03T09:00:00",
         "title": "政策解读",
@@ -169,7 +178,7 @@ CONTENT = [
     {
         "content_id": "CT3",
         "community_id": "K1",
-        "author_manager_id": "M1",
+        "author_manager_id": "P1",
         "content_type": "finance_knowledge",
         "published_at": "2025-03-20T09:00:00",
         "title": "金融知识",
@@ -369,6 +378,30 @@ COMPLIANCE = [
 ]
 
 
+def _manager(mid: str, team: str, role: str, since: str, until: str | None = None) -> dict:
+    return {
+        "manager_id": mid,
+        "name": "某",
+        "team_id": team,
+        "role": role,
+        "valid_from": since,
+        "valid_to": until,
+    }
+
+
+ROLE_MANAGERS = [
+    _manager("P1", "T1", "content_planner", "2024-01-01"),
+    _manager("P2", "T2", "content_planner", "2024-01-01"),
+    _manager("S2", "T2", "customer_service", "2024-01-01"),
+    _manager("RM1", "T1", "relationship_manager", "2024-01-01"),
+    _manager("A1", "T1", "data_analyst", "2024-01-01"),
+    _manager("X1", "T1", "community_operator", "2024-01-01", until="2025-04-30"),
+    _manager("X1", "T1", "content_planner", "2025-04-30"),
+    _manager("Y1", "T2", "customer_service", "2024-01-01", until="2025-04-20"),
+    _manager("Z1", "T1", "data_analyst", "2025-05-05"),
+]
+
+
 def write_scoring_zone(landing: Path) -> None:
     write_delivery(
         landing,
@@ -430,6 +463,7 @@ def write_scoring_zone(landing: Path) -> None:
             "role": "customer_service",
             "valid_from": "2024-01-01",
         },
+        *ROLE_MANAGERS,
     ]
     write_delivery(
         landing,
@@ -618,3 +652,101 @@ def write_test_templates(root: Path) -> Path:
     _write_csv(v2 / "targets.csv", ["indicator_code", "entity_level", "entity_id", "target"], targets)
     _write_csv(v2 / "grades.csv", ["grade", "min_score", "incentive_multiplier"], V2_GRADES)
     return root
+
+
+# --------------------------------------------------------------------------- role sets (template v2)
+
+#: The role indicators' targets, bands and parameters of the role templates the tests score with
+#: (their weights and methods are the shipped v2's, i.e. the spec's table); written here so that
+#: tuning the shipped v2 for the demo cannot move the numbers the tests work out by hand.
+ROLE_TARGETS = {
+    "CP_PIECES": 2,
+    "CP_REACH_PER_CONTENT": 30,
+    "CP_CLICK_THROUGH": 0.2,
+    "CP_CONTENT_MIX": 1,
+    "CP_AUDIENCE_REACH": 0.35,
+    "CS_FIRST_RESPONSE_MIN": 30,
+    "CS_ANSWER_SHARE": 0.6,
+    "CS_ANSWERED_24H": 0.9,
+    "CS_NPS": 50,
+    "RM_LEAD_TO_APP": 0.5,
+    "RM_PULL_THROUGH": 0.7,
+    "RM_DISBURSED_AMOUNT": 1_500_000,
+    "RM_NPL_RATIO": 0.01,
+    "DA_VERIFIED_MEMBER_RATE": 0.9,
+    "DA_NEW_MEMBER_LINK_RATE": 0.85,
+    "DA_SURVEY_COVERAGE": 0.2,
+}
+ROLE_BANDS = {
+    "CP_CLICK_THROUGH": [(0.05, 0.4), (0.1, 0.7), (0.2, 1.0)],
+    "CP_AUDIENCE_REACH": [(0.1, 0.4), (0.2, 0.7), (0.35, 1.0)],
+    "CS_FIRST_RESPONSE_MIN": [(30, 1.0), (120, 0.7), (480, 0.4)],
+    "CS_ANSWER_SHARE": [(0.2, 0.4), (0.4, 0.7), (0.6, 1.0)],
+    "CS_NPS": [(0, 0.4), (30, 0.7), (50, 1.0)],
+    "RM_PULL_THROUGH": [(0.3, 0.4), (0.5, 0.7), (0.7, 1.0)],
+    "RM_NPL_RATIO": [(0.01, 1.0), (0.02, 0.7), (0.05, 0.3)],
+    "DA_VERIFIED_MEMBER_RATE": [(0.6, 0.4), (0.75, 0.7), (0.9, 1.0)],
+    "DA_NEW_MEMBER_LINK_RATE": [(0.5, 0.4), (0.7, 0.7), (0.85, 1.0)],
+    "DA_SURVEY_COVERAGE": [(0.05, 0.4), (0.1, 0.7), (0.2, 1.0)],
+}
+ROLE_PARAMS = [
+    ("CP_PIECES", "cap", 1.2),
+    ("CP_CONTENT_MIX", "cap", 1.0),
+    ("CS_ANSWERED_24H", "cap", 1.0),
+    ("RM_LEAD_TO_APP", "cap", 1.2),
+    ("RM_DISBURSED_AMOUNT", "cap", 1.2),
+    ("RM_NPL_RATIO", "red_line", 0.05),
+]
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_role_template(
+    root: Path,
+    version: str,
+    status: str = "candidate",
+    effective_from: str = "2025-06",
+    reassigned: bool = False,
+) -> Path:
+    """The shipped v2 (managers by role, ranked within branch and role) as ``version``, with the
+    role indicators' targets, bands and parameters above. ``reassigned``: CP_PIECES moves to the
+    customer-service set and CS_NPS to the content planners' (same weights), a template change
+    only."""
+    folder = root / version
+    shutil.copytree(DEFAULT_TEMPLATES_DIR / "v2", folder)
+    _write_csv(
+        folder / "template.csv",
+        ["template_version", "effective_from", "status", "description"],
+        [(version, effective_from, status, "test role template")],
+    )
+    roles = set(ROLE_TARGETS)
+    targets = [r for r in _read_csv(folder / "targets.csv") if r["indicator_code"] not in roles]
+    _write_csv(
+        folder / "targets.csv",
+        ["indicator_code", "entity_level", "entity_id", "target"],
+        [tuple(r.values()) for r in targets]
+        + [(code, "manager", "*", t) for code, t in ROLE_TARGETS.items()],
+    )
+    bands = [r for r in _read_csv(folder / "bands.csv") if r["indicator_code"] not in roles]
+    _write_csv(
+        folder / "bands.csv",
+        ["indicator_code", "threshold", "fraction"],
+        [tuple(r.values()) for r in bands]
+        + [(code, t, f) for code, rows in ROLE_BANDS.items() for t, f in rows],
+    )
+    params = [r for r in _read_csv(folder / "method_params.csv") if r["indicator_code"] not in roles]
+    _write_csv(
+        folder / "method_params.csv",
+        ["indicator_code", "param", "value"],
+        [tuple(r.values()) for r in params] + ROLE_PARAMS,
+    )
+    if reassigned:
+        indicators = _read_csv(folder / "indicators.csv")
+        moved = {"CP_PIECES": "customer_service", "CS_NPS": "content_planner"}
+        for row in indicators:
+            row["role"] = moved.get(row["indicator_code"], row["role"])
+        _write_csv(folder / "indicators.csv", list(indicators[0]), [tuple(r.values()) for r in indicators])
+    return folder

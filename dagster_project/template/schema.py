@@ -30,6 +30,15 @@ REQUIRED_PARAMETERS = {
     "anti_gaming_penalty_severity": "severity",
     "first_response_cap_minutes": "number",
 }
+#: The role whose indicator set scores teams and branches (their pooled data), and every
+#: community owner under ``managers_scored = community_owners`` (int_scorecard_entities).
+POOLED_ROLE = "community_operator"
+#: Parameters a version may leave out: name → (allowed values, the default when absent).
+OPTIONAL_PARAMETERS = {
+    # community_owners (v1): every community owner is scored, as community_operator;
+    # by_role (v2): every manager under the role of the history row in force on the last day
+    "managers_scored": (("community_owners", "by_role"), "community_owners"),
+}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -121,7 +130,7 @@ SECTIONS: tuple[Section, ...] = (
         "peer_groups",
         (
             Field("entity_level", choices=ENTITY_LEVELS),
-            Field("grouping", choices=("branch", "size_band")),
+            Field("grouping", choices=("branch", "branch_role", "size_band")),
             Field("band_code", required=False),
             Field("min_members", "number", required=False),
             Field("max_members", "number", required=False),

@@ -14,7 +14,9 @@ from dagster_project.template.parsing import Problems, Row, TemplateError, Templ
 from dagster_project.template.schema import (
     ENTITY_LEVELS,
     METHODS,
+    OPTIONAL_PARAMETERS,
     OPTIONAL_PARAMS,
+    POOLED_ROLE,
     REQUIRED_PARAMETERS,
     SECTIONS,
     SEVERITIES,
@@ -159,8 +161,10 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
         if isinstance(row["target"], float) and row["target"] <= 0:
             problems.add(row.path, row.number, "target", "must be positive")
     target_file = tv.folder / "targets.csv"
+    pooled_codes = {code for role, code in indicators if role == POOLED_ROLE}
     for code in sorted(codes):
-        for level in ENTITY_LEVELS:
+        # teams and branches are scored under the pooled role's set only; other roles, managers
+        for level in ENTITY_LEVELS if code in pooled_codes else ("manager",):
             if (code, level, "*") not in targets:
                 problems.add(
                     target_file,
@@ -226,6 +230,15 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
                 "value",
                 f"{name} must be a {kind}, got {value!r}",
             )
+    for name, row in given.items():
+        if name in REQUIRED_PARAMETERS:
+            continue
+        if name not in OPTIONAL_PARAMETERS:
+            problems.add(row.path, row.number, "parameter", f"{name!r} is not a template parameter")
+            continue
+        allowed, _default = OPTIONAL_PARAMETERS[name]
+        if str(row["value"]) not in allowed:
+            problems.add(row.path, row.number, "value", f"{name} must be one of {', '.join(allowed)}")
 
 
 def _scope(row: Row) -> str:

@@ -1,5 +1,6 @@
 -- A month's scorecards under the version in force (marts) beside a candidate version (whatif),
--- largest score changes first. Parameter: $period_month (the month's first day).
+-- with the role each scored the entity under, largest score changes first. Parameter:
+-- $period_month (the month's first day).
 with
 
 current_version as (
@@ -19,6 +20,8 @@ select
     coalesce(current_version.entity_id, candidate.entity_id) as entity_id,
     current_version.template_version as current_version,
     candidate.template_version as candidate_version,
+    current_version.role as current_role,
+    candidate.role as candidate_role,
     current_version.final_score as current_score,
     candidate.final_score as candidate_score,
     candidate.final_score - current_version.final_score as score_change,

@@ -17,3 +17,8 @@ create table if not exists analytics.whatif_comparison (
     candidate_rank integer,
     rank_change integer
 );
+
+-- added with template v2 (roles): a comparison made before has them null
+alter table analytics.whatif_comparison add column if not exists current_role varchar;
+
+alter table analytics.whatif_comparison add column if not exists candidate_role varchar;

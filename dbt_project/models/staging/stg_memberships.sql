@@ -1,23 +1,36 @@
 {{ config(materialized='table') }}
 {#- display_name is dropped and phone replaced by its HMAC; materialised as a table so that
-    reading it never needs the PII key. A leave re-delivers the row with left_at set. -#}
+    reading it never needs the PII key. A leave re-delivers the row with left_at set.
+    staff_manager_id (an optional column) is the latest delivered value: a row from a file
+    without the column carries no value and does not clear it (spec, "Role-fitting assessment",
+    customer service). -#}
 with deliveries as (
     select * from {{ source('raw', 'memberships') }}
 ),
 
 latest as (
     {{ latest_delivery('deliveries', ['membership_id']) }}
+),
+
+deliveries_naming_a_manager as (
+    select * from deliveries
+    where staff_manager_id is not null
+),
+
+latest_staff_manager as (
+    {{ latest_delivery('deliveries_naming_a_manager', ['membership_id']) }}
 )
 
 select
-    membership_id,
-    community_id,
-    member_id,
-    client_id,
-    is_staff,
-    staff_manager_id,
-    {{ pii_hash('phone') }} as phone_hmac,
-    joined_at,
-    left_at,
-    referrer_member_id
+    latest.membership_id,
+    latest.community_id,
+    latest.member_id,
+    latest.client_id,
+    latest.is_staff,
+    latest_staff_manager.staff_manager_id,
+    {{ pii_hash('latest.phone') }} as phone_hmac,
+    latest.joined_at,
+    latest.left_at,
+    latest.referrer_member_id
 from latest
+left join latest_staff_manager on latest.membership_id = latest_staff_manager.membership_id

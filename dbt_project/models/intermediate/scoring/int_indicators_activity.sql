@@ -4,8 +4,8 @@
     belongs to the entity of its community on its local date, a member at period end (and,
     for ACT_MONTHLY_ACTIVE_RATE, whether that member was active in the entity's communities)
     to the entity on the period's last day.
-    Choices (spec silent): retention counts an event in any of the entity's communities; a
-    "first staff answer after" a question is strictly later than it. -#}
+    First response reads int_question_first_answers.
+    Choice (spec silent): retention counts an event in any of the entity's communities. -#}
 with int_scoring_events as (
     select * from {{ ref('int_scoring_events') }}
 ),
@@ -18,16 +18,12 @@ int_membership_spells as (
     select * from {{ ref('int_membership_spells') }}
 ),
 
-int_engagement_events_attributed as (
-    select * from {{ ref('int_engagement_events_attributed') }}
-),
-
-int_member_day_activity as (
-    select * from {{ ref('int_member_day_activity') }}
-),
-
 int_period_members as (
     select * from {{ ref('int_period_members') }}
+),
+
+int_question_first_answers as (
+    select * from {{ ref('int_question_first_answers') }}
 ),
 
 months as (
@@ -178,61 +174,6 @@ retention as (
     group by cohort.period_month, cohort.entity_level, cohort.entity_id
 ),
 
-questions as (
-    select *
-    from counted_events
-    where event_type = 'question'
-),
-
-staff_answers as (
-    select community_id, occurred_at
-    from int_engagement_events_attributed as answers
-    where
-        event_type = 'answer'
-        and is_staff_event
-        and not exists (
-            select 1
-            from int_member_day_activity as member_days
-            inner join months as answer_months
-                on answer_months.period_month = answers.period_month
-            where
-                member_days.member_id = answers.member_id
-                and member_days.activity_date = answers.activity_date
-                and member_days.event_count > answer_months.anti_gaming_daily_event_limit
-        )
-),
-
-first_answers as (
-    select
-        questions.event_id,
-        questions.period_month,
-        questions.manager_id,
-        questions.team_id,
-        questions.branch_id,
-        questions.occurred_at,
-        min(staff_answers.occurred_at) as first_answer_at
-    from questions
-    left join staff_answers
-        on questions.community_id = staff_answers.community_id and staff_answers.occurred_at > questions.occurred_at
-    group by
-        questions.event_id, questions.period_month, questions.manager_id, questions.team_id,
-        questions.branch_id, questions.occurred_at
-),
-
-response_minutes as (
-    select
-        first_answers.*,
-        case
-            when first_answers.first_answer_at is null then months.first_response_cap_minutes
-            else least(
-                months.first_response_cap_minutes,
-                {{ dbt.datediff('first_answers.occurred_at', 'first_answers.first_answer_at', 'second') }} / 60.0  -- noqa: LT05
-            )
-        end as minutes
-    from first_answers
-    inner join months on first_answers.period_month = months.period_month
-),
-
 first_response as (
     select
         period_month,
@@ -240,7 +181,7 @@ first_response as (
         entity_id,
         {{ median('minutes') }} as median_minutes,
         count(*) as questions
-    from ({{ fan_out_entities('response_minutes', ['period_month', 'minutes']) }}) as fanned
+    from ({{ fan_out_entities('int_question_first_answers', ['period_month', 'minutes']) }}) as fanned
     group by period_month, entity_level, entity_id
 )
 

@@ -1,8 +1,10 @@
-{#- Conversion indicators per month and entity: CONV_LEAD_TO_APP, CONV_PULL_THROUGH,
-    CONV_DISBURSED_AMOUNT, CONV_TIME_TO_CASH_DAYS, CONV_TARGET_INDUSTRY_SHARE.
-    A lead, and with it its applications, disbursements and loans, belongs to the entity of
-    each attributed community on the lead's created_at date; an entity's share of a lead is the
-    sum of its communities' shares.
+{#- Conversion indicators per month and entity, computed once per basis of lead shares:
+    - basis `community`: CONV_LEAD_TO_APP, CONV_PULL_THROUGH, CONV_DISBURSED_AMOUNT,
+      CONV_TIME_TO_CASH_DAYS, CONV_TARGET_INDUSTRY_SHARE. A lead, and with it its applications,
+      disbursements and loans, belongs to the entity of each attributed community on the lead's
+      created_at date; an entity's share of a lead is the sum of its communities' shares;
+    - basis `handled_leads` (int_handled_lead_shares: the attributed leads a manager handles,
+      each whole): RM_LEAD_TO_APP, RM_PULL_THROUGH, RM_DISBURSED_AMOUNT, the same formulas.
     Choices (spec silent): leads and loans are counted (not share-weighted) in the lead-to-
     application rate and time to cash, like applications in pull-through; "within 90 days" is
     submitted_at <= created_at + 90 days; time to cash counts calendar days; a client whose tier
@@ -28,8 +30,24 @@ months as (
     where {{ in_partition_window('period_month') }}
 ),
 
-lead_shares as (
+int_entity_lead_shares as (
     select * from {{ ref('int_entity_lead_shares') }}
+),
+
+int_handled_lead_shares as (
+    select * from {{ ref('int_handled_lead_shares') }}
+),
+
+lead_shares as (
+    select
+        'community' as basis,
+        *
+    from int_entity_lead_shares
+    union all
+    select
+        'handled_leads' as basis,
+        *
+    from int_handled_lead_shares
 ),
 
 applications as (
@@ -39,6 +57,7 @@ applications as (
 lead_to_app as (
     select
         months.period_month,
+        lead_shares.basis,
         lead_shares.entity_level,
         lead_shares.entity_id,
         count(*) as leads,
@@ -55,7 +74,7 @@ lead_to_app as (
         on
             cast({{ dbt.date_trunc('month', 'lead_shares.lead_created_at') }} as date)
             = cast({{ dbt.dateadd('month', -3, 'months.period_month') }} as date)
-    group by months.period_month, lead_shares.entity_level, lead_shares.entity_id
+    group by months.period_month, lead_shares.basis, lead_shares.entity_level, lead_shares.entity_id
 ),
 
 disbursed_applications as (
@@ -65,6 +84,7 @@ disbursed_applications as (
 pull_through as (
     select
         months.period_month,
+        lead_shares.basis,
         lead_shares.entity_level,
         lead_shares.entity_id,
         count(*) as decided,
@@ -75,12 +95,13 @@ pull_through as (
     inner join lead_shares on applications.lead_id = lead_shares.lead_id
     left join disbursed_applications on applications.application_id = disbursed_applications.application_id
     where applications.decision in ('approved', 'rejected', 'withdrawn')
-    group by months.period_month, lead_shares.entity_level, lead_shares.entity_id
+    group by months.period_month, lead_shares.basis, lead_shares.entity_level, lead_shares.entity_id
 ),
 
 disbursements as (
     select
         months.period_month,
+        lead_shares.basis,
         lead_shares.entity_level,
         lead_shares.entity_id,
         disbursements.amount * lead_shares.share as attributed_amount,
@@ -102,13 +123,14 @@ disbursements as (
 disbursed_amounts as (
     select
         period_month,
+        basis,
         entity_level,
         entity_id,
         sum(weighted_amount) as weighted_amount,
         sum(attributed_amount) as attributed_amount,
         sum(case when is_target_segment then attributed_amount else 0 end) as target_segment_amount
     from disbursements
-    group by period_month, entity_level, entity_id
+    group by period_month, basis, entity_level, entity_id
 ),
 
 first_disbursements as (
@@ -133,6 +155,7 @@ time_to_cash as (
         on cast({{ dbt.date_trunc('month', 'loans.first_disbursed_at') }} as date) = months.period_month
     inner join applications on loans.application_id = applications.application_id
     inner join lead_shares on applications.lead_id = lead_shares.lead_id
+    where lead_shares.basis = 'community'
     group by months.period_month, lead_shares.entity_level, lead_shares.entity_id
 )
 
@@ -140,7 +163,7 @@ select
     period_month,
     entity_level,
     entity_id,
-    'CONV_LEAD_TO_APP' as indicator_code,
+    case basis when 'community' then 'CONV_LEAD_TO_APP' else 'RM_LEAD_TO_APP' end as indicator_code,
     cast(applied as double) as numerator,
     cast(leads as double) as denominator,
     cast(applied as double) / leads as value
@@ -150,7 +173,7 @@ select
     period_month,
     entity_level,
     entity_id,
-    'CONV_PULL_THROUGH',
+    case basis when 'community' then 'CONV_PULL_THROUGH' else 'RM_PULL_THROUGH' end,
     cast(disbursed as double),
     cast(decided as double),
     cast(disbursed as double) / decided
@@ -160,7 +183,7 @@ select
     period_month,
     entity_level,
     entity_id,
-    'CONV_DISBURSED_AMOUNT',
+    case basis when 'community' then 'CONV_DISBURSED_AMOUNT' else 'RM_DISBURSED_AMOUNT' end,
     cast(weighted_amount as double),
     cast(null as double),
     cast(weighted_amount as double)
@@ -175,6 +198,7 @@ select
     cast(attributed_amount as double),
     case when attributed_amount > 0 then cast(target_segment_amount as double) / attributed_amount end
 from disbursed_amounts
+where basis = 'community'
 union all
 select
     period_month,

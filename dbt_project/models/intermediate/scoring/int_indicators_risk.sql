@@ -1,6 +1,8 @@
 {#- Risk indicators per month and entity: RISK_NPL_RATIO, RISK_EARLY_DELINQ,
     RISK_TOP1_CONCENTRATION, from the month-end snapshot dated the period's last day; balances
-    are weighted by the entity's attribution share of the loan's lead.
+    are weighted by the entity's attribution share of the loan's lead. RM_NPL_RATIO is
+    RISK_NPL_RATIO over the basis `handled_leads` (int_handled_lead_shares: the attributed leads
+    a manager handles, each whole).
     Choice (spec silent): "disbursed 6-12 months before period end" is a first disbursement on a
     day in (period end - 12 months, period end - 6 months]; "within the first 6 months on book"
     is any snapshot dated up to 6 months after the first disbursement. -#}
@@ -13,13 +15,30 @@ months as (
     where {{ in_partition_window('period_month') }}
 ),
 
-lead_shares as (
+int_entity_lead_shares as (
     select * from {{ ref('int_entity_lead_shares') }}
+),
+
+int_handled_lead_shares as (
+    select * from {{ ref('int_handled_lead_shares') }}
+),
+
+lead_shares as (
+    select
+        'community' as basis,
+        *
+    from int_entity_lead_shares
+    union all
+    select
+        'handled_leads' as basis,
+        *
+    from int_handled_lead_shares
 ),
 
 balances as (
     select
         months.period_month,
+        lead_shares.basis,
         lead_shares.entity_level,
         lead_shares.entity_id,
         loans.client_id,
@@ -33,12 +52,13 @@ balances as (
 npl as (
     select
         period_month,
+        basis,
         entity_level,
         entity_id,
         sum(case when is_npl then balance else 0 end) as npl_balance,
         sum(balance) as balance
     from balances
-    group by period_month, entity_level, entity_id
+    group by period_month, basis, entity_level, entity_id
 ),
 
 client_balances as (
@@ -49,6 +69,7 @@ client_balances as (
         client_id,
         sum(balance) as balance
     from balances
+    where basis = 'community'
     group by period_month, entity_level, entity_id, client_id
 ),
 
@@ -99,6 +120,7 @@ early_delinquency as (
             and cast(loans.first_disbursed_at as date) <= {{ dbt.dateadd('month', -6, 'months.period_end_date') }}
     inner join lead_shares on loans.lead_id = lead_shares.lead_id
     left join early_book on loans.loan_id = early_book.loan_id
+    where lead_shares.basis = 'community'
     group by months.period_month, lead_shares.entity_level, lead_shares.entity_id
 )
 
@@ -106,7 +128,7 @@ select
     period_month,
     entity_level,
     entity_id,
-    'RISK_NPL_RATIO' as indicator_code,
+    case basis when 'community' then 'RISK_NPL_RATIO' else 'RM_NPL_RATIO' end as indicator_code,
     cast(npl_balance as double) as numerator,
     cast(balance as double) as denominator,
     case when balance > 0 then cast(npl_balance as double) / balance end as value

@@ -1,7 +1,15 @@
-{#- The entities scored each month: the owners of the communities that exist by the period's end,
-    with their team and branch on the last day, plus every team and branch that has engagement
-    or loan business of its own in the month. Each with its branch on the last day (peer group
-    and key-client coverage). -#}
+{#- The entities scored each month, with the role whose indicator set scores them and their branch
+    on the period's last day (peer group and key-client coverage).
+    Managers, by the template's `managers_scored` parameter:
+    - community_owners (v1): the owners of the communities that exist by the period's end, each
+      as `community_operator` (spec, "Roles": v1 applies to each community's owner manager);
+    - by_role (v2, spec "Role-fitting assessment"): every manager with a history row in the
+      month, under the role of the row in force on the period's last day, or of the month's last
+      row when every row ended earlier; a manager whose first row starts after the period is not
+      scored. Branch: that row's.
+    Teams and branches, under either: every team and branch of an owner at the period's end, or
+    with engagement or loan business of its own in the month, scored under the
+    `community_operator` set (v2 keeps the v1 set for them). -#}
 with stg_communities as (
     select * from {{ ref('stg_communities') }}
 ),
@@ -62,7 +70,15 @@ active_in_month as (
 ),
 
 candidates as (
-    {{ fan_out_entities('owners_at_end', ['period_month']) }}
+    select
+        fanned.entity_level,
+        fanned.entity_id,
+        fanned.period_month
+    from (
+        {{ fan_out_entities('owners_at_end', ['period_month']) }}
+    ) as fanned
+    inner join months on fanned.period_month = months.period_month
+    where fanned.entity_level <> 'manager' or months.managers_scored = 'community_owners'
     union all
     select
         fanned.entity_level,
@@ -90,28 +106,72 @@ manager_branch as (
         history.branch_id
     from months
     inner join int_manager_history as history on {{ holds_on('history', 'months.period_end_date') }}
+),
+
+owners_and_pools as (
+    select
+        entities.period_month,
+        entities.entity_level,
+        entities.entity_id,
+        cast('community_operator' as {{ dbt.type_string() }}) as role,
+        case entities.entity_level
+            when 'manager' then manager_branch.branch_id
+            when 'team' then teams.branch_id
+            else entities.entity_id
+        end as home_branch_id
+    from entities
+    inner join months on entities.period_month = months.period_month
+    left join manager_branch
+        on
+            entities.entity_level = 'manager'
+            and entities.period_month = manager_branch.period_month
+            and entities.entity_id = manager_branch.manager_id
+    left join int_team_history as teams
+        on
+            entities.entity_level = 'team'
+            and entities.entity_id = teams.team_id
+            and {{ holds_on('teams', 'months.period_end_date') }}
+),
+
+managers_by_role as (
+    select
+        period_month,
+        cast('manager' as {{ dbt.type_string() }}) as entity_level,
+        manager_id as entity_id,
+        role,
+        branch_id as home_branch_id
+    from (
+        select
+            months.period_month,
+            history.manager_id,
+            history.role,
+            history.branch_id,
+            row_number() over (
+                partition by months.period_month, history.manager_id
+                order by coalesce(history.valid_from, history.assigned_from) desc
+            ) as latest_first
+        from months
+        inner join int_manager_history as history
+            on
+                history.assigned_from <= months.period_end_date
+                and (history.valid_to is null or history.valid_to > months.period_month)
+        where months.managers_scored = 'by_role'
+    ) as rows_of_month
+    where latest_first = 1
+),
+
+scored as (
+    select * from owners_and_pools
+    union all
+    select * from managers_by_role
 )
 
 select
-    entities.period_month,
-    entities.entity_level,
-    entities.entity_id,
+    scored.period_month,
+    scored.entity_level,
+    scored.entity_id,
     months.template_version,
-    cast('community_operator' as {{ dbt.type_string() }}) as role,
-    case entities.entity_level
-        when 'manager' then manager_branch.branch_id
-        when 'team' then teams.branch_id
-        else entities.entity_id
-    end as home_branch_id
-from entities
-inner join months on entities.period_month = months.period_month
-left join manager_branch
-    on
-        entities.entity_level = 'manager'
-        and entities.period_month = manager_branch.period_month
-        and entities.entity_id = manager_branch.manager_id
-left join int_team_history as teams
-    on
-        entities.entity_level = 'team'
-        and entities.entity_id = teams.team_id
-        and {{ holds_on('teams', 'months.period_end_date') }}
+    scored.role,
+    scored.home_branch_id
+from scored
+inner join months on scored.period_month = months.period_month

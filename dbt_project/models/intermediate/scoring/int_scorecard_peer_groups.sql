@@ -1,7 +1,8 @@
 {#- The peer group each entity is ranked in (spec, "Grades, ranks and incentives"; template
     peer_groups): grouping 'branch' puts an entity with the others of its branch on the period's
-    last day (v1: managers; teams too, a choice where the spec is silent); grouping 'size_band'
-    puts a branch in the band of its non-staff members at period end. -#}
+    last day (v1: managers; teams too, a choice where the spec is silent); 'branch_role' with
+    the others of its branch and role (v2 managers: "ranked within (branch, role)"); grouping
+    'size_band' puts a branch in the band of its non-staff members at period end. -#}
 with int_period_members as (
     select * from {{ ref('int_period_members') }}
 ),
@@ -32,6 +33,8 @@ select
         when
             grouping_rule.grouping = 'branch'
             then {{ dbt.concat(["'branch:'", "coalesce(entities.home_branch_id, 'unknown')"]) }}
+        when grouping_rule.grouping = 'branch_role'
+            then {{ dbt.concat(["'branch:'", "coalesce(entities.home_branch_id, 'unknown')", "' role:'", "entities.role"]) }}
         else {{ dbt.concat(["'size:'", "coalesce(bands.band_code, 'unbanded')"]) }}
     end as peer_group,
     cast(coalesce(branch_members.members, 0) as {{ dbt.type_int() }}) as branch_members_at_end

@@ -62,7 +62,9 @@ parameters as (
             as anti_gaming_excluded_share,
         max(case when parameter = 'anti_gaming_penalty_severity' then value end) as anti_gaming_penalty_severity,
         max(case when parameter = 'first_response_cap_minutes' then cast(value as double) end)
-            as first_response_cap_minutes
+            as first_response_cap_minutes,
+        coalesce(max(case when parameter = 'managers_scored' then value end), 'community_owners')
+            as managers_scored
     from stg_template_parameters
     group by template_version
 )
@@ -77,7 +79,8 @@ select
     parameters.anti_gaming_daily_event_limit,
     parameters.anti_gaming_excluded_share,
     parameters.anti_gaming_penalty_severity,
-    parameters.first_response_cap_minutes
+    parameters.first_response_cap_minutes,
+    parameters.managers_scored
 from months
 inner join chosen on months.period_month = chosen.period_month
 inner join parameters on chosen.template_version = parameters.template_version

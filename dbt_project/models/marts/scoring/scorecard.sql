@@ -1,9 +1,12 @@
 {#- One scorecard per entity and month (spec, "Bonus, penalty and veto" and "Grades, ranks and
     incentives"): points per dimension, bonus, penalties, veto with its reasons, final score,
     grade, peer group, rank and percentile in it, incentive multiplier.
+    An entity every one of whose indicators is n/a is `not_scored` (spec, "Role-fitting
+    assessment"): no final score, grade, rank, percentile or multiplier, and the reason.
     Choices (spec silent): the final score is rounded to 4 decimals before grading and ranking
     (so float noise cannot change a grade); ties share a rank (1, 2, 2, 4); percentile is
-    100 x the share of the peer group scoring at or below the entity. -#}
+    100 x the share of the peer group scoring at or below the entity, among the scored; a
+    not_scored entity that is also vetoed keeps its veto and reason, with no score or grade. -#}
 {%- set dimensions = ['acquisition', 'activity', 'conversion', 'risk', 'brand', 'data'] -%}
 with scorecard_adjustment as (
     select * from {{ ref('scorecard_adjustment') }}
@@ -26,7 +29,9 @@ points as (
         entity_level,
         entity_id,
         template_version,
+        max(role) as role,
         max(peer_group) as peer_group,
+        count(case when status = 'ok' then 1 end) = 0 as not_scored,
         {% for dimension in dimensions -%}
             sum(case when dimension = '{{ dimension }}' then cast(points as decimal(24, 9)) else 0 end) as {{ dimension }}_points,
         {% endfor -%}
@@ -82,17 +87,25 @@ scored as (
 final as (
     select
         scored.*,
-        round(
-            case when scored.veto then 0 else greatest(0, scored.base_points + scored.bonus - scored.penalty) end, 4
-        ) as final_score
+        case
+            when not scored.not_scored
+                then round(
+                    case
+                        when scored.veto then 0 else greatest(0, scored.base_points + scored.bonus - scored.penalty)
+                    end,
+                    4
+                )
+        end as final_score
     from scored
 ),
 
 graded as (
     select
         final.*,
-        case when final.veto then 'D' else grades.grade end as grade,
-        case when final.veto then 0 else grades.incentive_multiplier end as incentive_multiplier
+        case when final.not_scored then null when final.veto then 'D' else grades.grade end as grade,
+        case
+            when final.not_scored then null when final.veto then 0 else grades.incentive_multiplier
+        end as incentive_multiplier
     from final
     left join (
         select
@@ -114,6 +127,11 @@ select
     entity_level,
     entity_id,
     template_version,
+    role,
+    case when not_scored then 'not_scored' else 'scored' end as scoring_status,
+    case
+        when not_scored then 'every indicator of the role is n/a (no data in what the role controls)'
+    end as not_scored_reason,
     {% for dimension in dimensions -%}
         cast({{ dimension }}_points as double) as {{ dimension }}_points,
     {% endfor -%}
@@ -125,13 +143,15 @@ select
     cast(final_score as double) as final_score,
     grade,
     peer_group,
-    cast(
-        rank()
-            over (partition by period_month, entity_level, peer_group order by final_score desc)
-        as {{ dbt.type_int() }}
-    )
+    cast(case
+        when not not_scored
+            then rank() over (partition by period_month, entity_level, peer_group, not_scored order by final_score desc)
+    end as {{ dbt.type_int() }})
         as rank_in_peer_group,
-    cast(100 * cume_dist() over (partition by period_month, entity_level, peer_group order by final_score) as double)
+    cast(case
+        when not not_scored
+            then 100 * cume_dist() over (partition by period_month, entity_level, peer_group, not_scored order by final_score)
+    end as double)
         as percentile,
     cast(incentive_multiplier as double) as incentive_multiplier
 from graded

@@ -1,5 +1,6 @@
 {#- Every indicator of every scored entity and month (spec, "Scoring methods" and "Missing data"),
-    under the template version in force: value with numerator and denominator, target (entity
+    under the template version in force and the indicator set of the entity's role
+    (int_scorecard_entities; which indicator belongs to which role is template data only): value with numerator and denominator, target (entity
     override, else the level's default), attainment, fraction by the indicator's method, weight,
     effective weight after n/a re-weighting, points and bonus points.
     Targets, method parameters (cap, threshold, red line) and bands may be overridden per entity
@@ -25,6 +26,18 @@ int_indicators_risk as (
 
 int_indicators_brand_data as (
     select * from {{ ref('int_indicators_brand_data') }}
+),
+
+int_indicators_authored_content as (
+    select * from {{ ref('int_indicators_authored_content') }}
+),
+
+int_indicators_staff_accounts as (
+    select * from {{ ref('int_indicators_staff_accounts') }}
+),
+
+int_indicators_analyst_branch as (
+    select * from {{ ref('int_indicators_analyst_branch') }}
 ),
 
 stg_template_method_params as (
@@ -54,6 +67,12 @@ indicator_values as (
     select * from int_indicators_risk
     union all
     select * from int_indicators_brand_data
+    union all
+    select * from int_indicators_authored_content
+    union all
+    select * from int_indicators_staff_accounts
+    union all
+    select * from int_indicators_analyst_branch
 ),
 
 params as (
@@ -93,6 +112,7 @@ base as (
         entities.entity_level,
         entities.entity_id,
         entities.template_version,
+        entities.role,
         entities.home_branch_id,
         indicators.indicator_code,
         indicators.dimension,
@@ -278,6 +298,7 @@ select
     entity_level,
     entity_id,
     template_version,
+    role,
     indicator_code,
     dimension,
     name_zh,
