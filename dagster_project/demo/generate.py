@@ -114,6 +114,9 @@ class Generator:
 
     def __init__(self, scale: float, start: str, months: int, seed: int) -> None:
         self.rng = np.random.default_rng(seed)
+        #: draws for the role-fitting data (analysts, a role change, who answers), kept apart so
+        #: that they leave the rest of the demo as it was
+        self.role_rng = np.random.default_rng([seed, 2])
         self.scale = scale
         begin = pd.Timestamp(f"{start}-01")
         self.window = Window(begin, begin + pd.DateOffset(months=months))
@@ -162,9 +165,28 @@ class Generator:
             new_rows["valid_from"] = pd.DatetimeIndex(moved_on).date
             mgr.loc[movers, "valid_to"] = pd.DatetimeIndex(moved_on).date
             mgr = pd.concat([mgr, new_rows], ignore_index=True)
-        self.branches, self.teams, self.managers = branches, teams, mgr
+        # a data analyst per branch, in its first team
+        analysts = pd.DataFrame(
+            {"team_id": teams.drop_duplicates("branch_id").team_id.to_numpy(), "role": "data_analyst"}
+        )
+        analysts["manager_id"] = _ids("DA", len(analysts), 4)
+        analysts["name"] = _names(self.role_rng, len(analysts))
+        analysts["valid_from"] = (self.window.start - pd.DateOffset(years=2)).date()
+        analysts["valid_to"] = None
+        mgr = pd.concat([mgr, analysts], ignore_index=True)
         current = mgr[mgr.valid_to.isna()].merge(teams[["team_id", "branch_id"]], on="team_id")
         self.current_managers = current
+        # an operator becomes a content planner at a month start inside the window (their
+        # communities keep them as owner: owner_manager_id holds whatever the date)
+        if self.months > 1:
+            operators = mgr.index[(mgr.role == "community_operator") & mgr.valid_to.isna()]
+            changer = self.role_rng.choice(operators)
+            changed_on = pd.Timestamp(self.role_rng.choice(self.window.month_starts[1:])).date()
+            planner = mgr.loc[[changer]].copy()
+            planner["role"], planner["valid_from"] = "content_planner", changed_on
+            mgr.loc[changer, "valid_to"] = changed_on
+            mgr = pd.concat([mgr, planner], ignore_index=True)
+        self.branches, self.teams, self.managers = branches, teams, mgr
 
     # ---------------------------------------------------------------- clients
     def clients(self) -> None:
@@ -402,12 +424,20 @@ class Generator:
         answered = questions[rng.random(len(questions)) < 0.8]
         staff = self.membership_table[self.membership_table.is_staff]
         first_staff = staff.drop_duplicates("community_id").set_index("community_id").member_id
+        last_staff = staff.drop_duplicates("community_id", keep="last").set_index("community_id").member_id
         delay = np.minimum(rng.lognormal(np.log(90), 1.3, len(answered)), 20_000).astype(np.int64)
+        communities = ev.community_id.to_numpy()[answered]
+        # the owner's account or the customer-service colleague's, one answer in three
+        by_service = self.role_rng.random(len(answered)) < 1 / 3
         return pd.DataFrame(
             {
                 "occurred_at": ev.occurred_at.to_numpy()[answered] + (delay * 60).astype("timedelta64[s]"),
-                "community_id": ev.community_id.to_numpy()[answered],
-                "member_id": first_staff.reindex(ev.community_id.to_numpy()[answered]).to_numpy(),
+                "community_id": communities,
+                "member_id": np.where(
+                    by_service,
+                    last_staff.reindex(communities).to_numpy(),
+                    first_staff.reindex(communities).to_numpy(),
+                ),
                 "event_type": "answer",
                 "_question_key": answered,
             }

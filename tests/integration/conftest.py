@@ -1,7 +1,10 @@
-"""The demo backfill shared by the end-to-end modules: six generated months, built twice.
+"""Warehouses shared by the integration modules.
 
-One day of June is held back (``LATE_FILE``, kept in ``later/``): the incremental tests deliver
-it late, on a copy of the warehouse, to show that only June is rebuilt.
+* ``scored``: the hand-made zone of tests/scoring_zone.py, built and scored (test_scorecard,
+  test_roles).
+* ``demo_runs``: the demo backfill shared by the end-to-end modules: six generated months, built
+  twice. One day of June is held back (``LATE_FILE``, kept in ``later/``): the incremental tests
+  deliver it late, on a copy of the warehouse, to show that only June is rebuilt.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ import pytest
 from dagster_project.demo.generate import generate
 from dagster_project.pipeline import materialize_all
 from tests.conftest import query
+from tests.scoring_zone import write_scoring_zone, write_test_templates
 
 LATE_FILE = "engagement_events_2025-06-15.csv"
+#: build and score, without the GX checks and publication (tests/integration/test_publication.py)
+SCORING_ONLY = (dg.AssetSelection.all() - dg.AssetSelection.groups("published")).without_checks()
 
 
 def table_counts(warehouse: Path) -> dict[str, int]:
@@ -54,3 +60,17 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "counts_first": counts_first,
         "ledger_first": ledger_first,
     }
+
+
+@pytest.fixture(scope="session")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("scoring")
+    landing, warehouse, templates = root / "landing", root / "warehouse.duckdb", root / "templates"
+    write_scoring_zone(landing)
+    write_test_templates(templates)
+    # the hand-made zone has no daily event files, so it could never pass the freshness gate
+    result = materialize_all(
+        landing, warehouse, "2025-01", "2025-05", selection=SCORING_ONLY, templates_dir=templates
+    )
+    assert result.success
+    return {"root": root, "landing": landing, "warehouse": warehouse, "templates": templates}

@@ -19,25 +19,8 @@ import pytest
 from dagster_project.pipeline import failure_messages, materialize_all
 from dagster_project.template import SECTIONS
 from tests.conftest import query
-from tests.scoring_zone import write_scoring_zone, write_test_templates
 
 APRIL = "2025-04-01"
-#: build and score, without the GX checks and publication (tests/integration/test_publication.py)
-SCORING_ONLY = (dg.AssetSelection.all() - dg.AssetSelection.groups("published")).without_checks()
-
-
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("scoring")
-    landing, warehouse, templates = root / "landing", root / "warehouse.duckdb", root / "templates"
-    write_scoring_zone(landing)
-    write_test_templates(templates)
-    # the hand-made zone has no daily event files, so it could never pass the freshness gate
-    result = materialize_all(
-        landing, warehouse, "2025-01", "2025-05", selection=SCORING_ONLY, templates_dir=templates
-    )
-    assert result.success
-    return {"root": root, "landing": landing, "warehouse": warehouse, "templates": templates}
 
 
 def indicators(warehouse: Path, level: str, entity: str, month: str = APRIL) -> dict[str, dict]:
