@@ -67,20 +67,23 @@ GRADE_ORDER = {"A": 4, "B": 3, "C": 2, "D": 1}
 
 def grade_movements(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     """Per candidate role, how the managers' grades move from the version in force: up, same,
-    down, not scored under the candidate (no grade), or new (not scored now)."""
+    down, newly graded (no grade under the version in force: not scored by it), or no grade
+    under the candidate (not scored, or not a scored entity of it)."""
     summary: dict[str, dict[str, object]] = {}
     for r in rows:
         if r["entity_level"] != "manager":
             continue
-        role = str(r["candidate_role"] or r["current_role"])
+        role = str(r["candidate_role"] or r["role_in_force"])
         line = summary.setdefault(
-            role, {"role": role, "managers": 0, "up": 0, "same": 0, "down": 0, "no grade": 0}
+            role, {"role": role, "managers": 0, "up": 0, "same": 0, "down": 0, "new": 0, "no grade": 0}
         )
         line["managers"] += 1
         now, then = GRADE_ORDER.get(str(r["current_grade"])), GRADE_ORDER.get(str(r["candidate_grade"]))
         if then is None:
             line["no grade"] += 1
-        elif now is None or then > now:
+        elif now is None:
+            line["new"] += 1
+        elif then > now:
             line["up"] += 1
         elif then == now:
             line["same"] += 1
@@ -115,7 +118,7 @@ def print_whatif(
             table.add_row(
                 level,
                 str(r["entity_id"]),
-                str(r["current_role"] or "—"),
+                str(r["role_in_force"] or "—"),
                 str(r["candidate_role"] or "—"),
                 fmt(r["current_score"], 2),
                 fmt(r["candidate_score"], 2),
@@ -132,10 +135,13 @@ def print_whatif(
         "grade up",
         "same",
         "grade down",
+        "newly graded",
         "no grade",
         title=f"grade movements of managers per role under {template_version} (role in {template_version})",
     )
     for line in grade_movements(rows):
-        movements.add_row(*(str(line[k]) for k in ("role", "managers", "up", "same", "down", "no grade")))
+        movements.add_row(
+            *(str(line[k]) for k in ("role", "managers", "up", "same", "down", "new", "no grade"))
+        )
     console.print(movements)
     console.print(f"{len(rows)} entities compared; stored in analytics.whatif_comparison")

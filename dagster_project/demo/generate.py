@@ -519,8 +519,12 @@ class Generator:
         src = home.reindex(client).to_numpy()
         explicit = (channel == "community") & (rng.random(n) < 0.6) & pd.notna(src)
         rms = self.current_managers[self.current_managers.role == "relationship_manager"]
-        branch_rm = rms.drop_duplicates("branch_id").set_index("branch_id").manager_id
+        rms_of_branch = {b: group.manager_id.to_numpy() for b, group in rms.groupby("branch_id")}
         client_branch = self.client_table.set_index("client_id").branch_id.reindex(client).to_numpy()
+        # each lead is handled by one of the relationship managers of the client's branch
+        handler = [
+            self.role_rng.choice(rms_of_branch.get(b, rms.manager_id.to_numpy())) for b in client_branch
+        ]
         leads = pd.DataFrame(
             {
                 "lead_id": _ids("L", n, 7),
@@ -528,7 +532,7 @@ class Generator:
                 "created_at": created,
                 "source_channel": channel,
                 "source_community_id": np.where(explicit, src, None),
-                "manager_id": branch_rm.reindex(client_branch).fillna(rms.manager_id.iloc[0]).to_numpy(),
+                "manager_id": handler,
                 "product": rng.choice(PRODUCTS, n),
                 "requested_amount": np.round(rng.lognormal(np.log(5e6), 0.9, n), -3),
             }

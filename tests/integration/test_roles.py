@@ -369,7 +369,7 @@ def test_whatif_shows_roles_and_grade_movements_per_role(roles: dict) -> None:
         assert text in out, text
     rows = query(
         roles["warehouse"],
-        "SELECT current_role, candidate_role, candidate_grade FROM analytics.whatif_comparison "
+        "SELECT role_in_force, candidate_role, candidate_grade FROM analytics.whatif_comparison "
         "WHERE candidate_version = 'r1' AND entity_id IN ('M1', 'P1') ORDER BY entity_id",
     )
     # M1 owns communities: an operator under both; P1 owns none: not scored under the test's v2
@@ -437,3 +437,10 @@ def test_activating_the_role_template_scores_the_months_from_its_effective_month
     may = card(warehouse, "P1", schema="marts", month="2025-05-01")
     assert (may["version"], may["role"]) == ("r1", "content_planner")
     assert card(warehouse, "P1", schema="marts") is None  # not scored under the test's v2 in April
+    explained = _cli(
+        ["explain", "--month", "2025-05", "--entity", "manager:P1"],
+        {"warehouse": warehouse, "templates": templates, "root": tmp_path},
+    )
+    assert explained.returncode == 0, explained.stdout[-2000:] + explained.stderr[-2000:]
+    out = " ".join(explained.stdout.split())
+    assert "role content_planner" in out and "CP_AUDIENCE_REACH" in out

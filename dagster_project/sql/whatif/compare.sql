@@ -20,7 +20,7 @@ select
     coalesce(current_version.entity_id, candidate.entity_id) as entity_id,
     current_version.template_version as current_version,
     candidate.template_version as candidate_version,
-    current_version.role as current_role,
+    current_version.role as role_in_force,
     candidate.role as candidate_role,
     current_version.final_score as current_score,
     candidate.final_score as candidate_score,

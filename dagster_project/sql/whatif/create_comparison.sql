@@ -19,6 +19,6 @@ create table if not exists analytics.whatif_comparison (
 );
 
 -- added with template v2 (roles): a comparison made before has them null
-alter table analytics.whatif_comparison add column if not exists current_role varchar;
+alter table analytics.whatif_comparison add column if not exists role_in_force varchar;
 
 alter table analytics.whatif_comparison add column if not exists candidate_role varchar;

@@ -5,7 +5,7 @@ insert into analytics.whatif_comparison (
     entity_id,
     current_version,
     candidate_version,
-    current_role,
+    role_in_force,
     candidate_role,
     current_score,
     candidate_score,

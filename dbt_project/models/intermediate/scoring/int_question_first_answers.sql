@@ -66,6 +66,7 @@ ranked_answers as (
         questions.event_id,
         staff_answers.member_id as answer_member_id,
         staff_answers.occurred_at as answer_at,
+        {{ dbt.datediff('questions.occurred_at', 'staff_answers.occurred_at', 'second') }} as answer_seconds,  -- noqa: LT05
         row_number() over (
             partition by questions.event_id order by staff_answers.occurred_at, staff_answers.event_id
         ) as answer_order
@@ -87,14 +88,9 @@ select
     first_answers.answer_member_id as first_answer_member_id,
     case
         when first_answers.answer_at is null then months.first_response_cap_minutes
-        else least(
-            months.first_response_cap_minutes,
-            {{ dbt.datediff('questions.occurred_at', 'first_answers.answer_at', 'second') }} / 60.0
-        )
+        else least(months.first_response_cap_minutes, first_answers.answer_seconds / 60.0)
     end as minutes,
-    first_answers.answer_at is not null
-    and {{ dbt.datediff('questions.occurred_at', 'first_answers.answer_at', 'second') }} <= 24 * 60 * 60
-        as answered_within_24h
+    coalesce(first_answers.answer_seconds <= 24 * 60 * 60, false) as answered_within_24h
 from questions
 inner join months on questions.period_month = months.period_month
 left join ranked_answers as first_answers
