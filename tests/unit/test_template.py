@@ -135,3 +135,44 @@ def test_an_override_names_its_level_and_its_bands_are_ordered(templates: Path) 
         "bands.csv, row 37, field entity_level: the override for BR002 must name its entity_level" in p
         for p in problems
     )
+
+
+@pytest.fixture
+def role_templates(tmp_path: Path) -> Path:
+    """v1 in force and the role template v2 (a candidate)."""
+    for version in ("v1", "v2"):
+        shutil.copytree(DEFAULT_TEMPLATES_DIR / version, tmp_path / version)
+    return tmp_path
+
+
+def test_the_shipped_role_template_is_a_valid_candidate() -> None:
+    v2 = load_templates(DEFAULT_TEMPLATES_DIR)["v2"]
+    assert v2.status == "candidate"
+    roles = {row["role"] for row in v2.sections["indicators"]}
+    assert roles == {
+        "community_operator",
+        "content_planner",
+        "customer_service",
+        "data_analyst",
+        "relationship_manager",
+    }
+
+
+def test_each_roles_weights_must_add_up_to_100(role_templates: Path) -> None:
+    _edit(role_templates / "v2" / "indicators.csv", "higher,banded,30\n", "higher,banded,31\n")
+    (message,) = _problems(role_templates)
+    assert "v2/indicators.csv, row 37, field weight" in message
+    assert "weights of role data_analyst add up to 101" in message
+
+
+def test_a_role_indicator_needs_a_manager_target_only(role_templates: Path) -> None:
+    # CS_NPS scores managers only (teams and branches are scored under the operators' set)
+    _edit(role_templates / "v2" / "targets.csv", "CS_NPS,manager,*,50\n", "")
+    (message,) = _problems(role_templates)
+    assert "CS_NPS has no default target (entity_id *) for level manager" in message
+
+
+def test_the_managers_scored_parameter_is_checked(role_templates: Path) -> None:
+    _edit(role_templates / "v2" / "parameters.csv", "managers_scored,by_role", "managers_scored,by_mood")
+    (message,) = _problems(role_templates)
+    assert "v2/parameters.csv, row 6, field value" in message and "community_owners, by_role" in message
