@@ -404,6 +404,7 @@ def test_moving_an_indicator_between_roles_is_a_template_change_only(scored: dic
     assert card(warehouse, "P1")["final"] == round(50 * P1_REACH_FRACTION + 5 + 10.5, 4)
 
 
+@pytest.mark.slow  # rescoring April and May end to end (~90 s): make test-slow, which .ci/run runs
 def test_activating_the_role_template_scores_the_months_from_its_effective_month(
     scored: dict, tmp_path: Path
 ) -> None:
