@@ -379,6 +379,7 @@ def test_whatif_shows_roles_and_grade_movements_per_role(roles: dict) -> None:
     ]
 
 
+@pytest.mark.slow  # a second what-if build (~40 s): make test-slow, which .ci/run runs
 def test_moving_an_indicator_between_roles_is_a_template_change_only(scored: dict, tmp_path: Path) -> None:
     """A third template moves CP_PIECES to customer service and CS_NPS to content planners: the
     same models compute each for whoever the template assigns it to."""

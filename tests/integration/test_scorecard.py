@@ -449,7 +449,8 @@ def test_whatif_scores_a_candidate_version_without_touching_the_marts(scored: di
         assert query(
             w,
             "SELECT current_version, candidate_version, current_score, candidate_score, current_grade, "
-            "candidate_grade FROM analytics.whatif_comparison WHERE entity_id = 'M1'",
+            "candidate_grade FROM analytics.whatif_comparison WHERE entity_id = 'M1' "
+            "AND candidate_version = 'v3'",
         ) == [("v2", "v3", 67.0336, 67.0336, "B", "C")]
         assert card(w, "manager", "M1")["grade"] == "B"  # the provisional marts are untouched
         assert query(w, "SELECT DISTINCT template_version FROM whatif.scorecard") == [("v3",)]
