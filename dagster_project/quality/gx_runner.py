@@ -67,6 +67,13 @@ def _context(root: str) -> Any:
     return context
 
 
+def _source(context: Any) -> Any:
+    """The pandas data source ``warehouse`` of the GX project, created the first time."""
+    if "warehouse" in {s.name for s in context.data_sources.all().values()}:
+        return context.data_sources.get("warehouse")
+    return context.data_sources.add_pandas("warehouse")
+
+
 #: GX checkpoints already registered in this process, per (project folder, suite): registering
 #: one writes the suite, validation definition and checkpoint files (~0.2 s, half a validation).
 _CHECKPOINTS: dict[tuple[str, str], Any] = {}
@@ -85,7 +92,9 @@ def _register_checkpoint(context: Any, suite: Suite) -> Any:
     import great_expectations as gx
     from great_expectations.core import ExpectationSuite
 
-    source = context.data_sources.add_or_update_pandas("warehouse")
+    # the data source is fetched, not replaced: replacing it would drop the assets of the
+    # checkpoints registered before (GX then refuses to run them as stale)
+    source = _source(context)
     asset = next((a for a in source.assets if a.name == suite.name), None) or source.add_dataframe_asset(
         suite.name
     )
