@@ -67,11 +67,14 @@ def _context(root: str) -> Any:
     return context
 
 
-def _source(context: Any) -> Any:
-    """The pandas data source ``warehouse`` of the GX project, created the first time."""
-    if "warehouse" in {s.name for s in context.data_sources.all().values()}:
-        return context.data_sources.get("warehouse")
-    return context.data_sources.add_pandas("warehouse")
+@cache
+def _source(root: str) -> Any:
+    """The pandas data source ``warehouse`` of the GX project, (re)created once per process.
+
+    Replacing it later would drop the assets of the checkpoints registered since (GX then
+    refuses to run them as stale); fetching a stored one with ``data_sources.get`` gives a
+    source without its data context (GX 1.x), so the one created here is kept."""
+    return _context(root).data_sources.add_or_update_pandas("warehouse")
 
 
 #: GX checkpoints already registered in this process, per (project folder, suite): registering
@@ -84,17 +87,15 @@ def _checkpoint(context: Any, suite: Suite, root: str) -> Any:
     too: ``suites.load_suites`` is cached)."""
     key = (root, suite.name)
     if key not in _CHECKPOINTS:
-        _CHECKPOINTS[key] = _register_checkpoint(context, suite)
+        _CHECKPOINTS[key] = _register_checkpoint(context, suite, root)
     return _CHECKPOINTS[key]
 
 
-def _register_checkpoint(context: Any, suite: Suite) -> Any:
+def _register_checkpoint(context: Any, suite: Suite, root: str) -> Any:
     import great_expectations as gx
     from great_expectations.core import ExpectationSuite
 
-    # the data source is fetched, not replaced: replacing it would drop the assets of the
-    # checkpoints registered before (GX then refuses to run them as stale)
-    source = _source(context)
+    source = _source(root)
     asset = next((a for a in source.assets if a.name == suite.name), None) or source.add_dataframe_asset(
         suite.name
     )

@@ -1,6 +1,7 @@
 """The quality gates on real GX and DuckDB, without a pipeline run: a raw feed's suites run for
 its months, record one result per gate (suite on asset) and month, and a month's gate status
-reads them. Several assets validated in one process share one GX project, as a run's steps do.
+reads them. Several assets validated in one process share one GX project, as a run's steps do,
+and a later process validates on the project the earlier one left.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import duckdb
 
 from dagster_project.ingest.load import load_feed
 from dagster_project.partitions import months_between
+from dagster_project.quality import gx_runner
 from dagster_project.quality.gates import latest_gate_results, month_gate_status, run_checks
 from dagster_project.quality.suites import suites_guarding
 from tests.master_data import write_master_data
@@ -51,3 +53,10 @@ def test_the_suites_of_several_feeds_run_in_one_process_and_record_a_result_per_
     assert status["raw/leads:ingestion_health"] is None  # never checked: February cannot publish
     docs = tmp_path / "quality_gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     assert docs.exists()
+    # a later process (a new run) on the same GX project: nothing registered yet in this process
+    gx_runner._context.cache_clear()
+    gx_runner._source.cache_clear()
+    gx_runner._CHECKPOINTS.clear()
+    for guard in ("raw/teams", "raw/branches"):
+        checks = run_checks(raw_con, guard, suites_guarding(guard), months, TODAY, warehouse, "run-later")
+        assert all(c.passed for c in checks), guard
