@@ -121,6 +121,7 @@ def run(
         step_failures,
         stopped_before_publication,
     )
+    from dagster_project.run_failures import failure_hints
 
     # the single-run backfill policy is a beta parameter: one warning per asset is noise here
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -150,6 +151,8 @@ def run(
         if not failure.is_gate:
             console.print(f"[red]{failure.step} failed:[/red] {failure.message}")
     if any(not f.is_gate for f in failures):
+        for hint in failure_hints(failures, f"{first}:{last}"):
+            console.print(f"[yellow]{hint}[/yellow]")
         raise typer.Exit(1)
     run_ids = {result.run_id}
     if stopped_before_publication(result):

@@ -18,6 +18,10 @@ HELD_BACK = "MonthsHeldBack"
 
 FailureKind = Literal["error", "blocking_check", "held_back"]
 
+#: dbt's words when an incremental model's columns changed since the warehouse was built
+#: (``on_schema_change: fail``).
+SCHEMA_CHANGED = "schemas on this incremental model are out of sync"
+
 
 @dataclass(frozen=True)
 class StepFailure:
@@ -50,3 +54,14 @@ def step_failures_of(events: Iterable[dg.DagsterEvent]) -> list[StepFailure]:
             classes.add(error.cls_name)
         failures.append(StepFailure(event.step_key, error.message.strip(), _kind(classes)))
     return failures
+
+
+def failure_hints(failures: Iterable[StepFailure], months: str) -> list[str]:
+    """What to do next, for failures with a known remedy (``months`` as ``YYYY-MM:YYYY-MM``)."""
+    if any(SCHEMA_CHANGED in f.message for f in failures):
+        return [
+            "the models' columns changed since this warehouse was built: rebuild them once with "
+            f"`scorecard backfill --months {months} --full-refresh` (changed months are released "
+            "anew; no release is rewritten)"
+        ]
+    return []

@@ -182,3 +182,17 @@ def test_a_held_back_publication_is_read_as_a_gate_not_an_error() -> None:
     assert MonthsHeldBack.__name__ == HELD_BACK
     assert StepFailure("published__scorecard", "not published", "held_back").is_gate
     assert not StepFailure("raw__leads", "boom", "error").is_gate
+
+
+def test_a_schema_change_of_the_models_is_answered_with_the_full_refresh_to_run() -> None:
+    from dagster_project.run_failures import StepFailure, failure_hints
+
+    dbt = StepFailure(
+        "dbt_monthly",
+        "Errors parsed from dbt logs: The source and target schemas on this incremental model are "
+        "out of sync!",
+        "error",
+    )
+    (hint,) = failure_hints([dbt], "2025-01:2025-06")
+    assert "scorecard backfill --months 2025-01:2025-06 --full-refresh" in hint
+    assert failure_hints([StepFailure("raw__leads", "boom", "error")], "2025-01:2025-06") == []
