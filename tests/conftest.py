@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -74,3 +76,22 @@ def raw_con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     ensure_raw_schema(con)
     yield con
     con.close()
+
+
+def scorecard_cli(args: list[str], scored: dict) -> subprocess.CompletedProcess:
+    """The ``scorecard`` command on a scored warehouse (``warehouse``, ``templates``, ``root``),
+    configured by environment variables only, as an operator runs it."""
+    env = {
+        **os.environ,
+        "SCORECARD_WAREHOUSE": str(scored["warehouse"]),
+        "SCORECARD_TEMPLATES_DIR": str(scored["templates"]),
+    }
+    env.pop("DAGSTER_HOME", None)
+    return subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", *args],
+        env=env,
+        cwd=scored["root"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

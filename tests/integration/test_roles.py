@@ -15,10 +15,7 @@ Grades (shipped v2): A >= 90, B >= 75, C >= 60, else D.
 from __future__ import annotations
 
 import math
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -28,7 +25,7 @@ import pytest
 from dagster_project.pipeline import materialize_all
 from dagster_project.template import SECTIONS, load_templates, write_templates
 from dagster_project.whatif import run_whatif_models, store_whatif_comparison
-from tests.conftest import query
+from tests.conftest import query, scorecard_cli
 from tests.scoring_zone import write_role_template
 
 APRIL = "2025-04-01"
@@ -60,23 +57,6 @@ P1_REACH_FRACTION = math.log(7) / math.log(31)
 
 def approx(value: float) -> object:
     return pytest.approx(value, rel=1e-9, abs=1e-9)
-
-
-def _cli(args: list[str], scored: dict) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "SCORECARD_WAREHOUSE": str(scored["warehouse"]),
-        "SCORECARD_TEMPLATES_DIR": str(scored["templates"]),
-    }
-    env.pop("DAGSTER_HOME", None)
-    return subprocess.run(
-        [sys.executable, "-m", "dagster_project.cli", *args],
-        env=env,
-        cwd=scored["root"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def indicators(warehouse: Path, entity: str, schema: str = "whatif", month: str = APRIL) -> dict[str, dict]:
@@ -121,7 +101,7 @@ def roles(scored: dict) -> dict:
     """April under the candidate role template r1, through `scorecard whatif` as a user runs it."""
     folder = write_role_template(scored["templates"], "r1")
     try:
-        done = _cli(["whatif", "--month", "2025-04", "--template", "r1"], scored)
+        done = scorecard_cli(["whatif", "--month", "2025-04", "--template", "r1"], scored)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         snapshot = scored["root"] / "roles.duckdb"
         shutil.copy(scored["warehouse"], snapshot)
@@ -439,7 +419,7 @@ def test_activating_the_role_template_scores_the_months_from_its_effective_month
     may = card(warehouse, "P1", schema="marts", month="2025-05-01")
     assert (may["version"], may["role"]) == ("r1", "content_planner")
     assert card(warehouse, "P1", schema="marts") is None  # not scored under the test's v2 in April
-    explained = _cli(
+    explained = scorecard_cli(
         ["explain", "--month", "2025-05", "--entity", "manager:P1"],
         {"warehouse": warehouse, "templates": templates, "root": tmp_path},
     )

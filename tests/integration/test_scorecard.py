@@ -7,10 +7,7 @@ is derived from the rows there, not from the project's SQL.
 from __future__ import annotations
 
 import math
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -18,7 +15,7 @@ import pytest
 
 from dagster_project.pipeline import failure_messages, materialize_all
 from dagster_project.template import SECTIONS
-from tests.conftest import query
+from tests.conftest import query, scorecard_cli
 
 APRIL = "2025-04-01"
 
@@ -396,25 +393,8 @@ def test_every_entity_is_scored_once_with_every_indicator(scored: dict) -> None:
 # --------------------------------------------------------------------------- commands
 
 
-def _cli(args: list[str], scored: dict) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "SCORECARD_WAREHOUSE": str(scored["warehouse"]),
-        "SCORECARD_TEMPLATES_DIR": str(scored["templates"]),
-    }
-    env.pop("DAGSTER_HOME", None)
-    return subprocess.run(
-        [sys.executable, "-m", "dagster_project.cli", *args],
-        env=env,
-        cwd=scored["root"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 def test_explain_prints_the_whole_scorecard(scored: dict) -> None:
-    done = _cli(["explain", "--month", "2025-04", "--entity", "manager:M1"], scored)
+    done = scorecard_cli(["explain", "--month", "2025-04", "--entity", "manager:M1"], scored)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     for text in (
@@ -428,7 +408,7 @@ def test_explain_prints_the_whole_scorecard(scored: dict) -> None:
         "rank 1 of 3",
     ):
         assert text in out, text
-    unknown = _cli(["explain", "--month", "2025-04", "--entity", "manager:NOPE"], scored)
+    unknown = scorecard_cli(["explain", "--month", "2025-04", "--entity", "manager:NOPE"], scored)
     assert unknown.returncode == 1 and "no scorecard for manager NOPE" in unknown.stdout
 
 
@@ -443,7 +423,7 @@ def test_whatif_scores_a_candidate_version_without_touching_the_marts(scored: di
         "grade,min_score,incentive_multiplier\nA,90,1.2\nB,70,1.0\nC,60,0.8\nD,0,0.5\n", encoding="utf-8"
     )
     try:
-        done = _cli(["whatif", "--month", "2025-04", "--template", "v3"], scored)
+        done = scorecard_cli(["whatif", "--month", "2025-04", "--template", "v3"], scored)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         w = scored["warehouse"]
         assert query(
