@@ -17,10 +17,15 @@ import pytest
 
 from dagster_project.demo.generate import generate
 from dagster_project.pipeline import materialize_all
+from dagster_project.template import SECTIONS
 from tests.conftest import query
 from tests.scoring_zone import write_scoring_zone, write_test_templates
 
 LATE_FILE = "engagement_events_2025-06-15.csv"
+#: the template and everything downstream of it: what a change of the template rebuilds
+TEMPLATE_AND_SCORES = dg.AssetSelection.assets(
+    *(dg.AssetKey(["reference", f"template_{section.name}"]) for section in SECTIONS)
+).downstream()
 #: build and score, without the GX checks and publication (tests/integration/test_publication.py)
 SCORING_ONLY = (dg.AssetSelection.all() - dg.AssetSelection.groups("published")).without_checks()
 

@@ -23,9 +23,10 @@ import duckdb
 import pytest
 
 from dagster_project.pipeline import materialize_all
-from dagster_project.template import SECTIONS, load_templates, write_templates
+from dagster_project.template import load_templates, write_templates
 from dagster_project.whatif import run_whatif_models, store_whatif_comparison
 from tests.conftest import query, scorecard_cli
+from tests.integration.conftest import TEMPLATE_AND_SCORES
 from tests.scoring_zone import write_role_template
 
 APRIL = "2025-04-01"
@@ -385,7 +386,7 @@ def test_moving_an_indicator_between_roles_is_a_template_change_only(scored: dic
     assert card(warehouse, "P1")["final"] == round(50 * P1_REACH_FRACTION + 5 + 10.5, 4)
 
 
-@pytest.mark.slow  # rescoring April and May end to end (~90 s): make test-slow, which .ci/run runs
+@pytest.mark.slow  # rescoring January to May end to end (~50-90 s): make test-slow, which .ci/run runs
 def test_activating_the_role_template_scores_the_months_from_its_effective_month(
     scored: dict, tmp_path: Path
 ) -> None:
@@ -396,12 +397,7 @@ def test_activating_the_role_template_scores_the_months_from_its_effective_month
     shutil.copytree(scored["templates"], templates)
     write_role_template(templates, "r1", status="active", effective_from="2025-05")
     # the template and the scores it feeds (no gate has run on this zone: nothing to publish)
-    template_and_scores = (
-        dg.AssetSelection.assets(
-            *(dg.AssetKey(["reference", f"template_{section.name}"]) for section in SECTIONS)
-        ).downstream()
-        - dg.AssetSelection.groups("published")
-    ).without_checks()
+    template_and_scores = (TEMPLATE_AND_SCORES - dg.AssetSelection.groups("published")).without_checks()
     result = materialize_all(
         scored["landing"],
         warehouse,

@@ -10,12 +10,11 @@ import math
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
 from dagster_project.pipeline import failure_messages, materialize_all
-from dagster_project.template import SECTIONS
 from tests.conftest import query, scorecard_cli
+from tests.integration.conftest import TEMPLATE_AND_SCORES
 
 APRIL = "2025-04-01"
 
@@ -454,16 +453,12 @@ def test_a_broken_template_stops_the_run_and_changes_nothing(scored: dict, tmp_p
         "(SELECT sum(final_score) FROM marts.scorecard), (SELECT count(*) FROM marts.scorecard)"
     )
     before = query(warehouse, state)
-    # the template and everything downstream of it: what a change of the template rebuilds
-    template_and_scores = dg.AssetSelection.assets(
-        *(dg.AssetKey(["reference", f"template_{section.name}"]) for section in SECTIONS)
-    ).downstream()
     result = materialize_all(
         scored["landing"],
         warehouse,
         "2025-01",
         "2025-05",
-        selection=template_and_scores,
+        selection=TEMPLATE_AND_SCORES,
         templates_dir=templates,
     )
 

@@ -30,24 +30,8 @@ months as (
     where {{ in_partition_window('period_month') }}
 ),
 
-int_entity_lead_shares as (
-    select * from {{ ref('int_entity_lead_shares') }}
-),
-
-int_handled_lead_shares as (
-    select * from {{ ref('int_handled_lead_shares') }}
-),
-
 lead_shares as (
-    select
-        'community' as basis,
-        *
-    from int_entity_lead_shares
-    union all
-    select
-        'handled_leads' as basis,
-        *
-    from int_handled_lead_shares
+    select * from {{ ref('int_lead_shares_by_basis') }}
 ),
 
 applications as (
