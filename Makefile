@@ -45,13 +45,17 @@ run: install
 ui: install
 	$(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
+#: two pytest-xdist workers (this machine has two cores); tests that share a warehouse or a
+#: module's fixtures run on one worker (tests/conftest.py)
+PARALLEL := -n 2 --dist loadgroup
+
 ## The default suite (slow suites excluded).
 test: install
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" $(PARALLEL)
 
-## Slow suites: the Dagster UI in headless Chromium (Debian's package; no browser download).
+## Slow suites: end-to-end runs, and the Dagster UI in headless Chromium (Debian's package).
 test-slow: install chromium
-	$(BIN)/pytest -m slow
+	$(BIN)/pytest -m slow $(PARALLEL)
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && \

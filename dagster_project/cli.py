@@ -145,6 +145,7 @@ def run(
         full_refresh=full_refresh,
         tags=tags,
         templates_dir=settings.templates_dir,
+        column_lineage=settings.column_lineage,
     )
     failures = step_failures(result)
     for failure in failures:

@@ -34,7 +34,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *LANDING_SPECS,
             *build_feed_assets(monthly),
             scorecard_template,
-            *build_dbt_assets(monthly, prepare_manifest()),
+            *build_dbt_assets(monthly, prepare_manifest(), settings.column_lineage),
             build_published_scorecard(monthly),
         ],
         asset_checks=MARTS_CHECKS,

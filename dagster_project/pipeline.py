@@ -45,6 +45,7 @@ def materialize_all(
     full_refresh: bool = False,
     tags: dict[str, str] | None = None,
     templates_dir: Path = DEFAULT_TEMPLATES_DIR,
+    column_lineage: bool = True,
 ) -> dg.ExecuteInProcessResult:
     """Every asset (ingestion of each feed, then dbt build) for the months given, in one run.
 
@@ -56,6 +57,7 @@ def materialize_all(
         warehouse=warehouse.resolve(),
         first_month=first_month,
         templates_dir=templates_dir.resolve(),
+        column_lineage=column_lineage,
     )
     defs = build_definitions(settings)
     return dg.materialize(

@@ -5,6 +5,8 @@
 ``SCORECARD_PII_KEY``       HMAC key for PII in staging (required to build staging)
 ``SCORECARD_FIRST_MONTH``   first monthly partition, ``YYYY-MM`` (default ``2025-01``)
 ``SCORECARD_TEMPLATES_DIR`` scorecard template versions (default ``seeds/templates``)
+``SCORECARD_COLUMN_LINEAGE`` column-level lineage of the dbt models, ``true``/``false`` (default
+                            ``true``; computing it costs ~20 s a run, whatever the data's size)
 
 Settings are read once, at an entry point (the ``scorecard`` command, the code location's
 ``defs()``), and passed down as values and resources; nothing here writes the environment.
@@ -41,6 +43,7 @@ class Settings:
     warehouse: Path
     first_month: str
     templates_dir: Path = DEFAULT_TEMPLATES_DIR
+    column_lineage: bool = True
 
     @property
     def first_partition(self) -> str:
@@ -62,7 +65,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         warehouse=_path(env.get("SCORECARD_WAREHOUSE", "data/warehouse.duckdb")),
         first_month=first_month,
         templates_dir=_path(env.get("SCORECARD_TEMPLATES_DIR", DEFAULT_TEMPLATES_DIR)),
+        column_lineage=_flag(env, "SCORECARD_COLUMN_LINEAGE", default=True),
     )
+
+
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in _TRUE + _FALSE:
+        raise SettingsError(f"{name} must be true or false, got {env[name]!r}")
+    return value in _TRUE
 
 
 def env_files() -> tuple[Path, Path]:

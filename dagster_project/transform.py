@@ -5,9 +5,12 @@ dbt sources map onto the ingestion assets (``raw/<feed>``), and groups follow th
 the asset graph reads left to right from raw feeds to marts.
 """
 
+import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -122,31 +125,89 @@ class DbtBuildConfig(dg.Config):
 EXCLUDE_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 
 
-def dbt_vars(warehouse_path: str, window: dg.TimeWindow | None = None) -> dict[str, str]:
-    """dbt ``--vars`` of a run: the warehouse file (``profiles.yml`` reads ``var('warehouse')``)
-    and, for a partitioned run, its window (local dates, end exclusive)."""
-    variables = {"warehouse": str(Path(warehouse_path).resolve())}
-    if window is not None:
-        variables["partition_start"] = window.start.date().isoformat()
-        variables["partition_end"] = window.end.date().isoformat()
-    return variables
+def dbt_vars(warehouse_path: str) -> dict[str, str]:
+    """dbt ``--vars`` of a run: the warehouse file (``profiles.yml`` reads ``var('warehouse')``).
+
+    Nothing else goes in ``--vars``: dbt re-parses the whole project (~8 s) whenever they change,
+    so they must stay the same from one run on a warehouse to the next.
+    """
+    return {"warehouse": str(Path(warehouse_path).resolve())}
+
+
+def dbt_window_env(window: dg.TimeWindow | None) -> dict[str, str | None]:
+    """The partition window of a run for the dbt process (local dates, end exclusive; None: unset,
+    a full rebuild). ``macros/partition_window.sql`` reads them when a model runs, never while
+    dbt parses, so a run of another month reuses the parsed project."""
+    return {
+        "SCORECARD_PARTITION_START": window.start.date().isoformat() if window else None,
+        "SCORECARD_PARTITION_END": window.end.date().isoformat() if window else None,
+    }
+
+
+def partial_parse_file(warehouse_path: str) -> Path:
+    """Where dbt's parsed project for ``warehouse_path`` is kept between runs.
+
+    dagster-dbt gives every invocation a target folder of its own and copies the project's
+    partial-parse file there, but that file was parsed for another warehouse (`scorecard
+    prepare`'s), and dbt parses the whole project again (~8 s) when the profile (the warehouse
+    path) or the vars differ. One file per warehouse, passed with ``--partial-parse-file-path``
+    and refreshed after each run (:func:`keep_partial_parse`), lets a run parse only what changed.
+    """
+    digest = hashlib.sha256(str(Path(warehouse_path).resolve()).encode()).hexdigest()[:16]
+    return DBT_PROJECT_DIR / "target" / "partial_parse" / f"{digest}.msgpack"
 
 
 def dbt_build_args(
-    warehouse_path: str, window: dg.TimeWindow | None, full_refresh: bool = False
+    warehouse_path: str, full_refresh: bool = False, partial_parse: Path | None = None
 ) -> list[str]:
-    """`dbt build` arguments for a run: the warehouse of the run's resource and, for a
-    partitioned run, its window, so that the incremental models rebuild only those months."""
-    args = ["build", *EXCLUDE_UNIT_TESTS, "--vars", json.dumps(dbt_vars(warehouse_path, window))]
+    """`dbt build` arguments for a run on ``warehouse_path`` (its window: :func:`dbt_window_env`),
+    reading the project parsed by an earlier run from ``partial_parse`` when there is one."""
+    args = ["build", *EXCLUDE_UNIT_TESTS, "--vars", json.dumps(dbt_vars(warehouse_path))]
+    if partial_parse is not None:
+        args += ["--partial-parse-file-path", str(partial_parse)]
     if full_refresh:
         args.append("--full-refresh")
     return args
 
 
-def build_dbt_assets(partitions_def: dg.PartitionsDefinition, manifest: Path) -> list[dg.AssetsDefinition]:
+def kept_partial_parse(warehouse_path: str) -> Path | None:
+    """The partial-parse file an earlier run left for the warehouse, if any (dbt refuses a
+    ``--partial-parse-file-path`` that does not exist)."""
+    kept = partial_parse_file(warehouse_path)
+    return kept if kept.exists() else None
+
+
+@contextmanager
+def environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, unset) environment variables for the duration of the block.
+
+    dagster-dbt starts dbt with a copy of this process's environment and has no other way to pass
+    variables; steps run one at a time in the run's process (in-process executor), and the
+    previous values are restored when the dbt process has started.
+    """
+    previous = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def build_dbt_assets(
+    partitions_def: dg.PartitionsDefinition, manifest: Path, column_lineage: bool = True
+) -> list[dg.AssetsDefinition]:
     """The two dbt asset sets: master data (unpartitioned) and the monthly set on ``partitions_def``.
 
-    Built by the code location from a prepared manifest (:func:`prepare_manifest`).
+    Built by the code location from a prepared manifest (:func:`prepare_manifest`); with
+    ``column_lineage``, each materialization carries the lineage of its columns.
     """
     shared: dict[str, Any] = {
         "manifest": manifest,
@@ -160,8 +221,8 @@ def build_dbt_assets(partitions_def: dg.PartitionsDefinition, manifest: Path) ->
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
     ) -> Iterator[Any]:
         """Master data, reference seeds and dimensions: rebuilt whole (they are small)."""
-        args = dbt_build_args(warehouse.path, None, config.full_refresh)
-        yield from build_with_metadata(context, dbt, warehouse, args)
+        args = dbt_build_args(warehouse.path, config.full_refresh, kept_partial_parse(warehouse.path))
+        yield from build_with_metadata(context, dbt, warehouse, args, None, column_lineage)
 
     @dbt_assets(
         **shared,
@@ -174,27 +235,43 @@ def build_dbt_assets(partitions_def: dg.PartitionsDefinition, manifest: Path) ->
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
     ) -> Iterator[Any]:
         """Everything built from monthly feeds, for the run's months (a backfill: all at once)."""
-        args = dbt_build_args(warehouse.path, context.partition_time_window, config.full_refresh)
-        yield from build_with_metadata(context, dbt, warehouse, args)
+        args = dbt_build_args(warehouse.path, config.full_refresh, kept_partial_parse(warehouse.path))
+        yield from build_with_metadata(
+            context, dbt, warehouse, args, context.partition_time_window, column_lineage
+        )
 
     return [dbt_master_data, dbt_monthly]
 
 
 def build_with_metadata(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, args: list[str]
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: Warehouse,
+    args: list[str],
+    window: dg.TimeWindow | None,
+    column_lineage: bool = True,
 ) -> Iterator[Any]:
     """`dbt build` of the selected models, seeds and tests (tests become asset checks), with
-    column schemas, column-level lineage and row counts on each materialization.
+    column schemas, column-level lineage (unless ``column_lineage`` is off: sqlglot reads every
+    model's SQL, ~20 s a run) and row counts on each materialization.
 
     ``args`` carry the warehouse of the run's resource (:func:`dbt_vars`), so dbt and the other
-    steps share one file. While dbt runs, its process holds DuckDB's single writer lock:
-    dagster-dbt waits for it to finish before fetching column metadata, and the row counts are
-    taken read-only after that.
+    steps share one file; ``window`` (the run's months) reaches dbt in its environment. While dbt
+    runs, its process holds DuckDB's single writer lock: dagster-dbt waits for it to finish before
+    fetching column metadata, and the row counts are taken read-only after that.
     """
-    invocation = dbt.cli(args, context=context)
+    window_env = dbt_window_env(window)
+    if window is not None:
+        context.log.info(
+            "dbt partition window: SCORECARD_PARTITION_START={SCORECARD_PARTITION_START}, "
+            "SCORECARD_PARTITION_END={SCORECARD_PARTITION_END}".format(**window_env)
+        )
+    with environment(window_env):
+        invocation = dbt.cli(args, context=context)
     invocation.manifest = manifest_for_database(invocation.manifest, warehouse_database(warehouse.path))
-    events = list(invocation.stream().fetch_column_metadata())
+    events = list(invocation.stream().fetch_column_metadata(with_column_lineage=column_lineage))
     release_duckdb_adapter(invocation)
+    keep_partial_parse(invocation.target_path, warehouse.path)
     with warehouse.connect(read_only=True) as con:
         for event in events:
             if isinstance(event, dg.Output):
@@ -203,6 +280,16 @@ def build_with_metadata(
                 if count is not None:
                     event = event.with_metadata({**event.metadata, "dagster/row_count": count})
             yield event
+
+
+def keep_partial_parse(target_path: Path, warehouse_path: str) -> None:
+    """Keep the project dbt parsed in this invocation for the next run on the warehouse (dbt
+    writes it to the invocation's own target folder, and only when it parsed something)."""
+    written = target_path / "partial_parse.msgpack"
+    if written.exists():
+        kept = partial_parse_file(warehouse_path)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(written, kept)
 
 
 def warehouse_database(path: str) -> str:

@@ -15,6 +15,19 @@ import pytest
 # dbt (a child process) and the loader read the key from the environment.
 os.environ.setdefault("SCORECARD_PII_KEY", "test-key-not-a-secret-0123456789")
 
+#: session fixtures that build a warehouse: their tests share a worker (see below)
+SHARED_WAREHOUSES = ("demo_runs", "scored")
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Groups for pytest-xdist (`make test` runs two workers, ``--dist loadgroup``): a test module
+    stays on one worker (its module fixtures are built once), and so do all the tests of a
+    session warehouse, wherever they are (a worker builds its own session fixtures). Marked as
+    each test is collected, before xdist reads the groups."""
+    if item.get_closest_marker("xdist_group") is None:
+        shared = next((name for name in SHARED_WAREHOUSES if name in getattr(item, "fixturenames", ())), None)
+        item.add_marker(pytest.mark.xdist_group(shared or item.module.__name__))
+
 
 def write_delivery(
     landing: Path,

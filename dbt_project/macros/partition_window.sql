@@ -1,14 +1,16 @@
 {#- Monthly partitions. A Dagster run of a month (or of a range of months, a single-run backfill)
-    passes its time window to dbt as the vars `partition_start` and `partition_end` (local dates,
-    end exclusive). An incremental model names its time column in `event_time`; the strategy
-    `replace_window` then deletes the window's rows and inserts the window's rows of the new
-    computation, so a run rebuilds only its months and re-running it is idempotent. Without the
-    vars (a plain `dbt build`, a what-if) the window is everything: a full rebuild. -#}
+    passes its time window to dbt in the environment variables SCORECARD_PARTITION_START and
+    SCORECARD_PARTITION_END (local dates, end exclusive; by hand, the vars `partition_start` and
+    `partition_end` do the same). Not as vars: dbt re-parses the whole project when its vars
+    change, and these are read only when a model runs, never while dbt parses. An incremental
+    model names its time column in `event_time`; the strategy `replace_window` then deletes the window's rows and inserts the window's rows of the new
+    computation, so a run rebuilds only its months and re-running it is idempotent. Without a
+    window (a plain `dbt build`, a what-if) the window is everything: a full rebuild. -#}
 
 {% macro partition_window_predicate(column) -%}
-    {%- set start = var('partition_start', none) -%}
-    {%- set end = var('partition_end', none) -%}
-    {%- if start is none or end is none -%}
+    {%- set start = var('partition_start', env_var('SCORECARD_PARTITION_START', '')) -%}
+    {%- set end = var('partition_end', env_var('SCORECARD_PARTITION_END', '')) -%}
+    {%- if not start or not end -%}
         1 = 1
     {%- else -%}
         ({{ column }} >= cast('{{ start }}' as date) and {{ column }} < cast('{{ end }}' as date))

@@ -77,12 +77,16 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
         "DAGSTER_HOME": str(home),
         "SCORECARD_LANDING_DIR": str(landing),
         "SCORECARD_WAREHOUSE": str(warehouse),
+        # the UI's asset lineage is under test, not the columns' (tests/integration/test_pipeline.py)
+        "SCORECARD_COLUMN_LINEAGE": "false",
     }
     previous = {k: os.environ.get(k) for k in ("DAGSTER_HOME",)}
     os.environ["DAGSTER_HOME"] = str(home)
     try:
         with dg.DagsterInstance.get() as instance:
-            result = materialize_all(landing, warehouse, "2025-01", "2025-02", instance=instance)
+            result = materialize_all(
+                landing, warehouse, "2025-01", "2025-02", instance=instance, column_lineage=False
+            )
             assert result.success
     finally:
         for key, value in previous.items():

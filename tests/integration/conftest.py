@@ -75,7 +75,13 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     write_test_templates(templates)
     # the hand-made zone has no daily event files, so it could never pass the freshness gate
     result = materialize_all(
-        landing, warehouse, "2025-01", "2025-05", selection=SCORING_ONLY, templates_dir=templates
+        landing,
+        warehouse,
+        "2025-01",
+        "2025-05",
+        selection=SCORING_ONLY,
+        templates_dir=templates,
+        column_lineage=False,
     )
     assert result.success
     return {"root": root, "landing": landing, "warehouse": warehouse, "templates": templates}

@@ -93,11 +93,11 @@ def late_day(
     }
 
 
-def _monthly_dbt_commands(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+def _monthly_dbt_logs(instance: dg.DagsterInstance, run_id: str, prefix: str) -> list[str]:
     return [
         entry.user_message
         for entry in instance.all_logs(run_id)
-        if entry.step_key == "dbt_monthly" and entry.user_message.startswith("Running dbt command")
+        if entry.step_key == "dbt_monthly" and entry.user_message.startswith(prefix)
     ]
 
 
@@ -106,10 +106,11 @@ def test_the_backfill_builds_all_six_months_with_one_dbt_build(demo_runs: dict) 
     assert backfill.success
     scored = query(demo_runs["warehouse"], "SELECT DISTINCT period_month FROM marts.scorecard ORDER BY 1")
     assert [str(m) for (m,) in scored] == [f"2025-0{m}-01" for m in range(1, 7)]
-    (command,) = _monthly_dbt_commands(demo_runs["instance"], backfill.run_id)
-    assert '"partition_start": "2025-01-01", "partition_end": "2025-07-01"}' in command
+    (command,) = _monthly_dbt_logs(demo_runs["instance"], backfill.run_id, "Running dbt command")
+    (window,) = _monthly_dbt_logs(demo_runs["instance"], backfill.run_id, "dbt partition window")
+    assert "SCORECARD_PARTITION_START=2025-01-01, SCORECARD_PARTITION_END=2025-07-01" in window
     # the warehouse reaches dbt from the run's resource (--vars), not from the environment
-    assert f'{{"warehouse": "{demo_runs["warehouse"].resolve()}",' in command
+    assert f'{{"warehouse": "{demo_runs["warehouse"].resolve()}"}}' in command
 
 
 def test_the_late_file_requests_its_month_only(late_day: dict) -> None:
@@ -149,5 +150,5 @@ def test_the_new_day_reaches_the_affected_month_and_no_other(late_day: dict) -> 
 
 
 def test_the_dbt_step_passes_the_partition_window_to_dbt(late_day: dict) -> None:
-    (command,) = _monthly_dbt_commands(late_day["instance"], late_day["one_day"].run_id)
-    assert '"partition_start": "2025-06-01", "partition_end": "2025-07-01"}' in command
+    (window,) = _monthly_dbt_logs(late_day["instance"], late_day["one_day"].run_id, "dbt partition window")
+    assert "SCORECARD_PARTITION_START=2025-06-01, SCORECARD_PARTITION_END=2025-07-01" in window

@@ -53,7 +53,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
     generate(landing, scale=0.01, start="2025-01", months=3, seed=5, show_progress=False)
     state: dict = {"root": root, "landing": landing, "warehouse": warehouse}
 
-    state["clean"] = materialize_all(landing, warehouse, "2025-01", "2025-02")
+    state["clean"] = materialize_all(landing, warehouse, "2025-01", "2025-02", column_lineage=False)
     state["releases_clean"] = query(warehouse, RELEASES)
 
     late_file = landing / "engagement_events" / "engagement_events_2025-02-28.csv"
@@ -72,7 +72,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
             }
         ],
     )
-    state["late"] = materialize_all(landing, warehouse, "2025-02", "2025-02")
+    state["late"] = materialize_all(landing, warehouse, "2025-02", "2025-02", column_lineage=False)
     state["releases_late"] = query(warehouse, RELEASES)
 
     march_leads = sorted((landing / "leads").glob("leads_2025-03-*.csv"))[0]
@@ -82,7 +82,9 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
         march_leads, [{**lead, "lead_id": f"L-BAD-{i}", "requested_amount": "-1000"} for i in range(5)]
     )
     state["instance"] = dg.DagsterInstance.ephemeral()
-    state["corrupt"] = materialize_all(landing, warehouse, "2025-03", "2025-03", instance=state["instance"])
+    state["corrupt"] = materialize_all(
+        landing, warehouse, "2025-03", "2025-03", instance=state["instance"], column_lineage=False
+    )
     state["releases_corrupt"] = query(warehouse, RELEASES)
     return state
 

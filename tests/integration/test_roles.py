@@ -405,6 +405,7 @@ def test_activating_the_role_template_scores_the_months_from_its_effective_month
         "2025-05",
         selection=template_and_scores,
         templates_dir=templates,
+        column_lineage=False,
     )
     assert result.success
     versions = query(

@@ -460,6 +460,7 @@ def test_a_broken_template_stops_the_run_and_changes_nothing(scored: dict, tmp_p
         "2025-05",
         selection=TEMPLATE_AND_SCORES,
         templates_dir=templates,
+        column_lineage=False,
     )
 
     assert not result.success

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +18,13 @@ from dagster_project.ingest.feeds import FEEDS
 from dagster_project.ingest.load import rule_checks
 from dagster_project.pii import hmac_sha256
 from dagster_project.pipeline import partition_range_tags, run_config
-from dagster_project.transform import dbt_build_args, dbt_layer
+from dagster_project.transform import (
+    dbt_build_args,
+    dbt_layer,
+    dbt_window_env,
+    environment,
+    partial_parse_file,
+)
 
 
 def test_month_ranges() -> None:
@@ -116,24 +123,41 @@ def test_dbt_layer(props: dict, layer: str) -> None:
     assert dbt_layer(props) == layer
 
 
-def test_dbt_build_args_pass_the_partition_window_as_local_dates() -> None:
+def test_dbt_build_args_name_the_warehouse_and_its_parsed_project() -> None:
+    warehouse = "/data/april.duckdb"
+    first = ["build", "--exclude-resource-type", "unit_test", "--vars", '{"warehouse": "/data/april.duckdb"}']
+    assert dbt_build_args(warehouse) == first
+    parsed = partial_parse_file(warehouse)
+    assert dbt_build_args(warehouse, partial_parse=parsed) == [
+        *first,
+        "--partial-parse-file-path",
+        str(parsed),
+    ]
+    assert dbt_build_args(warehouse, full_refresh=True)[-1] == "--full-refresh"
+    # one parsed project per warehouse: the profile (its path) is part of what dbt parsed
+    assert partial_parse_file(warehouse) != partial_parse_file("/data/may.duckdb")
+    assert partial_parse_file(warehouse) == partial_parse_file("/data/../data/april.duckdb")
+
+
+def test_the_partition_window_reaches_dbt_as_local_dates_in_its_environment() -> None:
     shanghai = ZoneInfo("Asia/Shanghai")
     window = dg.TimeWindow(datetime(2025, 1, 1, tzinfo=shanghai), datetime(2025, 7, 1, tzinfo=shanghai))
-    warehouse = "/data/april.duckdb"
-    exclude = ["--exclude-resource-type", "unit_test"]
-    assert dbt_build_args(warehouse, None) == [
-        "build",
-        *exclude,
-        "--vars",
-        '{"warehouse": "/data/april.duckdb"}',
-    ]
-    assert dbt_build_args(warehouse, window) == [
-        "build",
-        *exclude,
-        "--vars",
-        '{"warehouse": "/data/april.duckdb", "partition_start": "2025-01-01", "partition_end": "2025-07-01"}',
-    ]
-    assert dbt_build_args(warehouse, window, full_refresh=True)[-1] == "--full-refresh"
+    assert dbt_window_env(window) == {
+        "SCORECARD_PARTITION_START": "2025-01-01",
+        "SCORECARD_PARTITION_END": "2025-07-01",
+    }
+    # a run without partitions unsets them: an inherited window must not narrow a full rebuild
+    assert dbt_window_env(None) == {"SCORECARD_PARTITION_START": None, "SCORECARD_PARTITION_END": None}
+
+
+def test_environment_sets_unsets_and_restores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCORECARD_PARTITION_START", "2024-01-01")
+    monkeypatch.delenv("SCORECARD_PARTITION_END", raising=False)
+    with environment({"SCORECARD_PARTITION_START": None, "SCORECARD_PARTITION_END": "2025-07-01"}):
+        assert "SCORECARD_PARTITION_START" not in os.environ
+        assert os.environ["SCORECARD_PARTITION_END"] == "2025-07-01"
+    assert os.environ["SCORECARD_PARTITION_START"] == "2024-01-01"
+    assert "SCORECARD_PARTITION_END" not in os.environ
 
 
 def test_a_full_refresh_reaches_both_dbt_steps_and_is_valid_job_config(defs: dg.Definitions) -> None:
