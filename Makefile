@@ -12,7 +12,9 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export SCORECARD_LANDING_DIR ?= $(CURDIR)/data/landing
 export SCORECARD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
-.PHONY: install prepare run generate ui test test-slow chromium lint clean
+SQL_VENV := .venv-sql
+
+.PHONY: install prepare run generate ui sql docs fonts test test-slow chromium lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +29,7 @@ $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 .env:
 	@echo "SCORECARD_PII_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > $@
 
-install: $(VENV)/.installed .env prepare
+install: $(VENV)/.installed .env prepare fonts
 
 ## Parse the dbt project when it changed (the manifest the Dagster assets are built from).
 prepare: $(VENV)/.installed
@@ -36,10 +38,27 @@ prepare: $(VENV)/.installed
 generate: install
 	$(BIN)/scorecard generate --out $(SCORECARD_LANDING_DIR) --scale $(SCALE) --start $(START) --months $(MONTHS)
 
-## Set up, generate demo data, materialize every asset into the DuckDB file, print a summary.
+## Set up, generate demo data, materialize every asset into the DuckDB file (reports included),
+## build the dbt docs, and say where the report, the docs and the SQL client are.
 run: install
 	@test -d $(SCORECARD_LANDING_DIR) || $(MAKE) --no-print-directory generate
 	$(BIN)/scorecard run
+	@$(BIN)/scorecard docs > /dev/null && echo "dbt docs:  $(dir $(SCORECARD_WAREHOUSE))docs/index.html (opens offline; make docs serves it)"
+	@echo "reports:   $(dir $(SCORECARD_WAREHOUSE))reports/<month>/scorecard_report_<month>.html (scorecard report --month YYYY-MM for another)"
+	@echo "SQL:       make sql (harlequin, read-only), or: scorecard sql \"select * from analytics.ranking\""
+
+## dbt's documentation site, built for the warehouse and served on http://127.0.0.1:8080 (offline).
+docs: install
+	$(BIN)/scorecard docs --serve
+
+## The warehouse in harlequin, read-only (its own virtualenv: requirements-sql.lock).
+sql: install $(SQL_VENV)/.installed
+	$(SQL_VENV)/bin/harlequin --read-only --locale C $(SCORECARD_WAREHOUSE)
+
+$(SQL_VENV)/.installed: requirements-sql.lock $(VENV)/.installed
+	$(PYTHON) -m venv $(SQL_VENV)
+	$(BIN)/uv pip sync --quiet --python $(SQL_VENV)/bin/python requirements-sql.lock
+	touch $@
 
 ## The Dagster UI on the same code location (http://127.0.0.1:3000).
 ui: install
@@ -57,6 +76,12 @@ test: install
 test-slow: install chromium
 	$(BIN)/pytest -m slow $(PARALLEL)
 
+## A CJK font, so that the report's charts render Chinese labels (Debian's package).
+fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { command -v apt-get >/dev/null && \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		fonts-noto-cjk; } || echo "warning: no CJK font (Debian: fonts-noto-cjk): Chinese labels of the report's charts render as boxes"; }
+
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
@@ -69,5 +94,5 @@ lint: install
 	cd expectations/batches && ../../$(BIN)/sqlfluff lint --config ../../dagster_project/sql/.sqlfluff .
 
 clean:
-	rm -rf data dbt_project/target dbt_project/logs test-output
+	rm -rf data dbt_project/target dbt_project/logs test-output $(SQL_VENV)
 	find dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

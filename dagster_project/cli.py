@@ -172,6 +172,9 @@ def run(
     _print_releases(settings.warehouse)
     outcomes = month_outcomes(settings.warehouse, first, last, run_ids, local_today())
     _print_month_outcomes(outcomes)
+    reports = sorted(settings.reports.glob("*/scorecard_report_*.html"))
+    if reports:
+        console.print(f"scorecard reports ({len(reports)}), the last: {reports[-1]}")
     if any(o.status == "held_back" for o in outcomes):
         console.print(
             "[red]quality gates failed: those months are held back (their provisional marts are built); "
@@ -237,6 +240,94 @@ def explain(
     except ReportError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
+
+
+@app.command()
+def sql(
+    query: Annotated[
+        str, typer.Argument(help="One query: SELECT, FROM, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the whole result to FILE.csv or FILE.parquet instead of printing."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Rows printed (the result may have more).")] = 100,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait while a pipeline run writes the warehouse.")
+    ] = 30,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Run a read-only query on the warehouse (views for people: schema analytics)."""
+    from dagster_project.serve.sql_access import SqlAccessError, run_query, write_query
+
+    path = _warehouse(warehouse)
+    try:
+        if out is not None:
+            rows = write_query(path, query, out, wait)
+            console.print(f"{rows:,} rows written to {out}")
+            return
+        result = run_query(path, query, limit, wait)
+    except SqlAccessError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    table = Table(*result.columns)
+    for row in result.rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+    if result.truncated:
+        console.print(f"first {limit} rows shown: --limit N for more, --out FILE.csv for all")
+
+
+@app.command()
+def report(
+    month: Annotated[str, typer.Option(help="Month, YYYY-MM.")],
+    release: Annotated[int | None, typer.Option(help="Release id (default: the month's latest).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder to write to (default: the reports folder).")
+    ] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the month's scorecard report: a self-contained HTML file and PNG charts."""
+    from dagster_project.serve.report import write_report
+    from dagster_project.serve.report_data import ReportDataError, read_report_data
+
+    settings = _settings(warehouse=warehouse)
+    parse_month_range(month)
+    try:
+        data = read_report_data(settings.warehouse, month, release)
+    except ReportDataError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    files = write_report(data, (out or settings.reports / month).resolve())
+    source = "PROVISIONAL (no release)" if data.provisional else f"release {data.release['release_id']}"
+    console.print(f"{month}, {source}: {files.html}")
+    for path in files.charts.values():
+        console.print(f"  chart {path}")
+
+
+@app.command()
+def docs(
+    serve: Annotated[bool, typer.Option(help="Serve the site on 127.0.0.1 after building it.")] = False,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8080,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Build dbt's documentation site (every model, column, test, exposure; the lineage) offline."""
+    from dagster_project.serve.docs import DocsError, build_docs, serve_docs
+
+    settings = _settings(warehouse=warehouse)
+    out_dir = settings.warehouse.parent / "docs"
+    try:
+        index = build_docs(settings.warehouse, out_dir)
+    except DocsError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"dbt docs: {index} (one file, opens offline)")
+    if serve:
+        console.print(f"serving on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+        try:
+            serve_docs(out_dir, port)
+        except KeyboardInterrupt:
+            console.print("stopped")
 
 
 @app.command()

@@ -13,11 +13,12 @@ import dagster as dg
 from dagster_project.ingest.assets import LANDING_SPECS, build_feed_assets
 from dagster_project.jobs import publication_job, publish_job, refresh_job
 from dagster_project.partitions import monthly_partitions
-from dagster_project.publish.assets import build_published_scorecard
-from dagster_project.quality.assets import MARTS_CHECKS
-from dagster_project.resources import LandingZone, TemplateFolder, Warehouse
+from dagster_project.publish.assets import RELEASE_TABLE_SPECS, build_published_scorecard
+from dagster_project.quality.assets import GATE_RESULTS_SPEC, MARTS_CHECKS
+from dagster_project.resources import LandingZone, ReportFolder, TemplateFolder, Warehouse
 from dagster_project.schedules import SCHEDULES
 from dagster_project.sensors import build_landing_sensor, publish_months_that_passed
+from dagster_project.serve.assets import build_scorecard_report
 from dagster_project.settings import Settings, load_settings
 from dagster_project.template_assets import scorecard_template
 from dagster_project.transform import build_dbt_assets, dbt_resource, prepare_manifest
@@ -32,10 +33,13 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[
             *LANDING_SPECS,
+            GATE_RESULTS_SPEC,
+            *RELEASE_TABLE_SPECS,
             *build_feed_assets(monthly),
             scorecard_template,
             *build_dbt_assets(monthly, prepare_manifest(), settings.column_lineage),
             build_published_scorecard(monthly),
+            build_scorecard_report(monthly),
         ],
         asset_checks=MARTS_CHECKS,
         jobs=[refresh_job, publish_job, publication_job],
@@ -45,6 +49,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             "warehouse": Warehouse(path=str(settings.warehouse)),
             "landing": LandingZone(path=str(settings.landing_dir)),
             "templates": TemplateFolder(path=str(settings.templates_dir)),
+            "reports": ReportFolder(path=str(settings.reports)),
             "dbt": dbt_resource(),
         },
         executor=dg.in_process_executor,

@@ -5,7 +5,8 @@
   re-delivered file touches.
 * ``publish_job``: everything, including publication of final scores; run on the 3rd of each
   month for the month before.
-* ``publication_job``: publication alone, for the months of a range whose gates passed; the
+* ``publication_job``: publication (and what reads the releases: the analytics views, the
+  report), for the months of a range whose gates passed; the
   sensor ``publish_months_that_passed`` runs it after a run that a failed blocking check of the
   marts stopped before publication (a blocking check stops its downstream steps for the whole run).
 
@@ -42,8 +43,9 @@ publish_job = dg.define_asset_job(
 
 publication_job = dg.define_asset_job(
     name="publication_job",
-    selection=dg.AssetSelection.assets(PUBLISHED),
+    selection=dg.AssetSelection.assets(PUBLISHED).downstream(),
     description="Publish each closed month of the partitions whose quality gates all passed (read from "
-    "quality.gate_results); refuse the others with their reasons.",
+    "quality.gate_results); refuse the others with their reasons. Then the analytics views and the "
+    "report, which read the releases.",
     tags={"scorecard/kind": "final"},
 )

@@ -1,5 +1,5 @@
-"""Resources: the DuckDB warehouse (one writer, read-only readers), the landing zone and the
-template folder. Their paths come from the settings, read once by the entry point."""
+"""Resources: the DuckDB warehouse (one writer, read-only readers), the landing zone, the
+template folder and the reports folder. Their paths come from the settings, read once by the entry point."""
 
 from __future__ import annotations
 
@@ -46,6 +46,16 @@ class LandingZone(dg.ConfigurableResource):
 
 class TemplateFolder(dg.ConfigurableResource):
     """The scorecard template versions: one sub-folder per version (``seeds/templates``)."""
+
+    path: str
+
+    @property
+    def root(self) -> Path:
+        return Path(self.path)
+
+
+class ReportFolder(dg.ConfigurableResource):
+    """Where the monthly scorecard reports are written (``data/reports``)."""
 
     path: str
 

@@ -5,6 +5,7 @@
 ``SCORECARD_PII_KEY``       HMAC key for PII in staging (required to build staging)
 ``SCORECARD_FIRST_MONTH``   first monthly partition, ``YYYY-MM`` (default ``2025-01``)
 ``SCORECARD_TEMPLATES_DIR`` scorecard template versions (default ``seeds/templates``)
+``SCORECARD_REPORTS_DIR``   monthly scorecard reports (default ``data/reports``)
 ``SCORECARD_COLUMN_LINEAGE`` column-level lineage of the dbt models, ``true``/``false`` (default
                             ``true``; computing it costs ~20 s a run, whatever the data's size)
 
@@ -44,6 +45,12 @@ class Settings:
     first_month: str
     templates_dir: Path = DEFAULT_TEMPLATES_DIR
     column_lineage: bool = True
+    reports_dir: Path | None = None
+
+    @property
+    def reports(self) -> Path:
+        """The reports folder: the setting, else ``reports/`` beside the warehouse."""
+        return self.reports_dir or self.warehouse.parent / "reports"
 
     @property
     def first_partition(self) -> str:
@@ -66,6 +73,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         first_month=first_month,
         templates_dir=_path(env.get("SCORECARD_TEMPLATES_DIR", DEFAULT_TEMPLATES_DIR)),
         column_lineage=_flag(env, "SCORECARD_COLUMN_LINEAGE", default=True),
+        reports_dir=_path(env["SCORECARD_REPORTS_DIR"]) if env.get("SCORECARD_REPORTS_DIR") else None,
     )
 
 

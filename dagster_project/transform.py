@@ -27,9 +27,11 @@ from dagster_dbt import (
 from pydantic import Field
 
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.keys import OWNERS
+from dagster_project.keys import GATE_RESULTS, OWNERS
+from dagster_project.publish.releases import ensure_published_schema
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
+from dagster_project.sql import query
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -82,14 +84,16 @@ def dbt_layer(dbt_resource_props: Mapping[str, Any]) -> str:
 
 
 class ScorecardTranslator(DagsterDbtTranslator):
-    """Keys ``<layer>/<name>`` and one group per layer."""
+    """Keys ``<layer>/<name>`` and one group per layer; the sources map onto the assets that
+    write them (the template's tables, the releases, the gate results)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if (
-            dbt_resource_props["resource_type"] == "source"
-            and dbt_resource_props["source_name"] == "template"
-        ):
-            return dg.AssetKey(["reference", dbt_resource_props["name"]])
+        if dbt_resource_props["resource_type"] == "source":
+            source = dbt_resource_props["source_name"]
+            if source == "template":
+                return dg.AssetKey(["reference", dbt_resource_props["name"]])
+            if source == "quality":
+                return GATE_RESULTS
         return dg.AssetKey([dbt_layer(dbt_resource_props), dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -109,6 +113,8 @@ TRANSLATOR = ScorecardTranslator(settings=DagsterDbtTranslatorSettings(enable_co
 MONTHLY_DBT_SELECT = " ".join(
     [*(f"source:raw.{feed.name}+" for feed in FEEDS.values() if feed.partitioned), "source:template+"]
 )
+#: The views for people (models/analytics/): read the releases, so built after publication.
+ANALYTICS_DBT_SELECT = "tag:analytics"
 
 
 class DbtBuildConfig(dg.Config):
@@ -204,7 +210,8 @@ def environment(values: Mapping[str, str | None]) -> Iterator[None]:
 def build_dbt_assets(
     partitions_def: dg.PartitionsDefinition, manifest: Path, column_lineage: bool = True
 ) -> list[dg.AssetsDefinition]:
-    """The two dbt asset sets: master data (unpartitioned) and the monthly set on ``partitions_def``.
+    """The three dbt asset sets: master data (unpartitioned), the monthly set on
+    ``partitions_def``, and the analytics views (unpartitioned, after publication).
 
     Built by the code location from a prepared manifest (:func:`prepare_manifest`); with
     ``column_lineage``, each materialization carries the lineage of its columns.
@@ -216,7 +223,7 @@ def build_dbt_assets(
         "pool": WAREHOUSE_WRITER_POOL,
     }
 
-    @dbt_assets(**shared, exclude=MONTHLY_DBT_SELECT, name="dbt_master_data")
+    @dbt_assets(**shared, exclude=f"{MONTHLY_DBT_SELECT} {ANALYTICS_DBT_SELECT}", name="dbt_master_data")
     def dbt_master_data(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
     ) -> Iterator[Any]:
@@ -227,6 +234,7 @@ def build_dbt_assets(
     @dbt_assets(
         **shared,
         select=MONTHLY_DBT_SELECT,
+        exclude=ANALYTICS_DBT_SELECT,
         name="dbt_monthly",
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
@@ -240,7 +248,19 @@ def build_dbt_assets(
             context, dbt, warehouse, args, context.partition_time_window, column_lineage
         )
 
-    return [dbt_master_data, dbt_monthly]
+    @dbt_assets(**shared, select=ANALYTICS_DBT_SELECT, name="dbt_analytics")
+    def dbt_analytics(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
+    ) -> Iterator[Any]:
+        """The analytics views (unpartitioned: they read every month), over the tables that
+        publication and the gates write, created empty first if no run has written them yet."""
+        with warehouse.connect() as con:
+            ensure_published_schema(con)
+            con.execute(query("quality/create_gate_results"))
+        args = dbt_build_args(warehouse.path, config.full_refresh, kept_partial_parse(warehouse.path))
+        yield from build_with_metadata(context, dbt, warehouse, args, None, column_lineage)
+
+    return [dbt_master_data, dbt_monthly, dbt_analytics]
 
 
 def build_with_metadata(

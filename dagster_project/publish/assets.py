@@ -13,6 +13,24 @@ from dagster_project.publish.releases import PublishError, publish_month
 from dagster_project.quality.gates import month_gate_status
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
 
+#: The other two tables of a release, written by ``published/scorecard`` in the same transaction:
+#: in the lineage so that what reads them (the analytics views) shows where they come from.
+RELEASE_TABLE_SPECS = [
+    dg.AssetSpec(
+        key=dg.AssetKey(["published", table]),
+        deps=[PUBLISHED],
+        group_name="published",
+        description=f"`published.{table}`: {what}, written by `published/scorecard` with each release "
+        "(append-only).",
+        kinds={"duckdb"},
+        owners=OWNERS,
+    )
+    for table, what in (
+        ("scorecard_release", "one row per release (month, template version, content hash, gates, reason)"),
+        ("scorecard_indicator", "the indicators of each release"),
+    )
+]
+
 
 class MonthsHeldBack(dg.Failure):
     """Some months of the run were not published because a gate of theirs did not pass (the

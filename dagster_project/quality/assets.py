@@ -18,12 +18,23 @@ import dagster as dg
 import duckdb
 
 from dagster_project.ingest.load import FileResult
-from dagster_project.keys import SCORECARD, SCORECARD_INDICATOR
+from dagster_project.keys import GATE_RESULTS, OWNERS, SCORECARD, SCORECARD_INDICATOR
 from dagster_project.partitions import Month, local_today, months_between, run_months
 from dagster_project.quality.gates import run_checks
 from dagster_project.quality.suites import suites_guarding
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
 from dagster_project.sql import query, table_exists
+
+#: ``quality.gate_results`` in the lineage: written by the checks (no step of its own), read by
+#: publication and by the analytics view of each month's data-quality status.
+GATE_RESULTS_SPEC = dg.AssetSpec(
+    key=GATE_RESULTS,
+    group_name="quality",
+    description="Every result of every quality gate (a GX suite on an asset it guards), per month, "
+    "append-only: written by the asset checks of the raw feeds and the marts.",
+    kinds={"duckdb"},
+    owners=OWNERS,
+)
 
 
 def feed_check_specs(key: dg.AssetKey) -> list[dg.AssetCheckSpec]:

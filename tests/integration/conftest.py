@@ -16,18 +16,25 @@ import dagster as dg
 import pytest
 
 from dagster_project.demo.generate import generate
+from dagster_project.keys import PUBLISHED
 from dagster_project.pipeline import materialize_all
 from dagster_project.template import SECTIONS
 from tests.conftest import query
 from tests.scoring_zone import write_scoring_zone, write_test_templates
 
 LATE_FILE = "engagement_events_2025-06-15.csv"
-#: the template and everything downstream of it: what a change of the template rebuilds
-TEMPLATE_AND_SCORES = dg.AssetSelection.assets(
-    *(dg.AssetKey(["reference", f"template_{section.name}"]) for section in SECTIONS)
-).downstream()
-#: build and score, without the GX checks and publication (tests/integration/test_publication.py)
-SCORING_ONLY = (dg.AssetSelection.all() - dg.AssetSelection.groups("published")).without_checks()
+#: publication and what reads the releases (the analytics views, the report)
+PUBLICATION_AND_AFTER = dg.AssetSelection.assets(PUBLISHED).downstream()
+#: the template and everything downstream of it up to the marts: what a change of the template
+#: rescores (publication is tested in tests/integration/test_publication.py)
+TEMPLATE_AND_SCORES = (
+    dg.AssetSelection.assets(
+        *(dg.AssetKey(["reference", f"template_{section.name}"]) for section in SECTIONS)
+    ).downstream()
+    - PUBLICATION_AND_AFTER
+)
+#: build and score, without the GX checks and publication
+SCORING_ONLY = (dg.AssetSelection.all() - PUBLICATION_AND_AFTER).without_checks()
 
 
 def table_counts(warehouse: Path) -> dict[str, int]:

@@ -1,6 +1,8 @@
 """dbt layers read one way: staging reads sources, intermediate reads staging and intermediate,
-marts read intermediate, marts (and staging, as in jaffle-shop); reference seeds may be read by
-any layer. Checked on the project's manifest, and shown to catch a backwards read on a copy.
+marts read intermediate, marts (and staging, as in jaffle-shop), analytics reads marts and what
+the pipeline writes after them (the releases, the gate results: sources `published`, `quality`);
+reference seeds may be read by any layer. Checked on the project's manifest, and shown to catch a
+backwards read on a copy.
 Every model imports its inputs in CTEs at the top (jaffle-shop style)."""
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ ALLOWED = {
     "staging": {"source", "seed"},
     "intermediate": {"staging", "intermediate", "seed"},
     "marts": {"staging", "intermediate", "marts", "seed"},
+    "analytics": {"marts", "published", "analytics", "seed"},
 }
+#: sources written after the marts (publication, quality gates), not inputs of the pipeline
+PUBLISHED_SOURCES = {"published", "quality"}
 
 
 def _layer(manifest: dict[str, Any], unique_id: str) -> str:
     if unique_id.startswith("source."):
-        return "source"
+        return "published" if manifest["sources"][unique_id]["source_name"] in PUBLISHED_SOURCES else "source"
     node = manifest["nodes"][unique_id]
     return "seed" if node["resource_type"] == "seed" else node["fqn"][1]
 

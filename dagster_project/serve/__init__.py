@@ -1,0 +1,1 @@
+"""What people read: read-only SQL for analysts, and the scorecard report."""

@@ -1,0 +1,22 @@
+-- The scorecards of a month as last computed (no release).
+select
+    entity_level,
+    entity_id,
+    role,
+    template_version,
+    scoring_status,
+    not_scored_reason,
+    peer_group,
+    rank_in_peer_group,
+    final_score,
+    grade,
+    percentile,
+    incentive_multiplier,
+    base_points,
+    bonus,
+    penalty,
+    veto,
+    veto_reason
+from analytics.provisional_scorecard
+where period_month = $period_month
+order by entity_level, peer_group, rank_in_peer_group nulls last, entity_id

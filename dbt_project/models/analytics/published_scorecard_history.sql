@@ -1,0 +1,50 @@
+-- Every released scorecard of every release, with its release's stamp.
+with releases as (
+    select * from {{ source('published', 'scorecard_release') }}
+),
+
+scorecards as (
+    select * from {{ source('published', 'scorecard') }}
+),
+
+latest as (
+    select
+        period_month,
+        max(release_id) as latest_release_id
+    from releases
+    group by period_month
+)
+
+select
+    s.release_id,
+    r.published_at,
+    r.content_hash,
+    r.reason as release_reason,
+    s.period_month,
+    s.entity_level,
+    s.entity_id,
+    s.template_version,
+    s.role,
+    s.scoring_status,
+    s.not_scored_reason,
+    s.acquisition_points,
+    s.activity_points,
+    s.conversion_points,
+    s.risk_points,
+    s.brand_points,
+    s.data_points,
+    s.base_points,
+    s.bonus,
+    s.penalty,
+    s.veto,
+    s.veto_reason,
+    s.final_score,
+    s.grade,
+    s.peer_group,
+    s.rank_in_peer_group,
+    s.percentile,
+    s.incentive_multiplier,
+    s.release_id = l.latest_release_id as is_latest_release
+from scorecards as s
+inner join releases as r on s.release_id = r.release_id
+inner join latest as l on s.period_month = l.period_month
