@@ -11,6 +11,7 @@ import re
 import sys
 import warnings
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -93,6 +94,7 @@ def run(
     ] = None,
     full_refresh: FullRefreshOption = False,
     note: NoteOption = None,
+    verbose: Annotated[bool, typer.Option(help="Print Dagster's and dbt's logs here too.")] = False,
 ) -> None:
     """Materialize every asset (ingestion, dbt models and tests) for the months, in-process.
 
@@ -121,12 +123,13 @@ def run(
         step_failures,
         stopped_before_publication,
     )
+    from dagster_project.progress import RunDisplay, captured_output
     from dagster_project.run_failures import failure_hints
 
     # the single-run backfill policy is a beta parameter: one warning per asset is noise here
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     outside = files_outside(settings.landing_dir, first, last)
     console.print(f"materializing {first} … {last} from {settings.landing_dir} into {settings.warehouse}")
     if outside:
@@ -135,18 +138,24 @@ def run(
             "month's rules read later deliveries (answers, decisions, disbursements, snapshots) and "
             "earlier ones (cohorts, delinquency), so its scores do not depend on how the run was started"
         )
-    tags = {RELEASE_NOTE_TAG: note} if note else None
-    result = materialize_all(
-        settings.landing_dir,
-        settings.warehouse,
-        first,
-        last,
-        instance,
-        full_refresh=full_refresh,
-        tags=tags,
-        templates_dir=settings.templates_dir,
-        column_lineage=settings.column_lineage,
-    )
+    tags = {RELEASE_NOTE_TAG: note} if note else {}
+    log_file = settings.warehouse.parent / "logs" / f"run-{datetime.now():%Y%m%d-%H%M%S}.log"
+    console.print(f"full logs: {log_file}" + ("" if verbose else " (add --verbose to see them here too)"))
+    with captured_output(log_file, verbose) as terminal:
+        display = RunDisplay(instance, terminal, f"{first} … {last}")
+        result = display.follow(
+            lambda run_tags: materialize_all(
+                settings.landing_dir,
+                settings.warehouse,
+                first,
+                last,
+                instance,
+                full_refresh=full_refresh,
+                tags={**tags, **run_tags},
+                templates_dir=settings.templates_dir,
+                column_lineage=settings.column_lineage,
+            )
+        )
     failures = step_failures(result)
     for failure in failures:
         if not failure.is_gate:
@@ -158,9 +167,10 @@ def run(
     run_ids = {result.run_id}
     if stopped_before_publication(result):
         console.print("a quality gate failed: publishing each month that passed its gates")
-        follow_up = publish_passed_months(
-            settings.landing_dir, settings.warehouse, first, last, instance, tags
-        )
+        with captured_output(log_file, verbose):
+            follow_up = publish_passed_months(
+                settings.landing_dir, settings.warehouse, first, last, instance, tags
+            )
         run_ids.add(follow_up.run_id)
     _print_summary(settings.warehouse)
     from dagster_project.reports import ReportError, print_branch_extremes

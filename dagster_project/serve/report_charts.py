@@ -14,6 +14,11 @@ FONT = "Noto Sans CJK SC, Noto Sans CJK, sans-serif"
 GRADES = ["A", "B", "C", "D"]
 GRADE_COLORS = ["#2e7d32", "#7cb342", "#f9a825", "#c62828"]
 LEVEL_NAMES = {"branch": "分行 branch", "team": "团队 team", "manager": "客户经理 manager"}
+RANKING_TITLES = {
+    "branch": "分行排名 / branch ranking",
+    "team": "团队排名 / team ranking",
+    "manager": "客户经理排名 / manager ranking",
+}
 
 
 def _grade_color() -> alt.Color:
@@ -53,7 +58,7 @@ def ranking_chart(data: ReportData, entity_level: str) -> alt.Chart:
             color=_grade_color(),
             tooltip=["entity:N", "final_score:Q", "grade:N", "peer_group:N"],
         )
-        .properties(title=f"{LEVEL_NAMES[entity_level]}排名 / ranking — {data.month}")
+        .properties(title=f"{RANKING_TITLES[entity_level]} — {data.month}")
     )
     return _styled(chart)
 
@@ -91,7 +96,7 @@ def dimension_chart(data: ReportData) -> alt.LayerChart:
     n = max(len(branches), 1)
     rows = [{"dimension": d, "points": p / n, "weight": w / n} for d, (p, w) in sums.items()]
     base = alt.Chart(alt.Data(values=rows), width=420, height=220).encode(
-        x=alt.X("dimension:N", title="维度 dimension", sort=None)
+        x=alt.X("dimension:N", title="维度 dimension", sort=None, axis=alt.Axis(labelAngle=0))
     )
     bars = base.mark_bar(color="#1565c0").encode(y=alt.Y("points:Q", title="得分 points (mean of branches)"))
     ticks = base.mark_tick(color="#c62828", thickness=3, size=40).encode(y="weight:Q")

@@ -289,3 +289,41 @@ def test_a_backfill_launched_like_the_ui_rebuilds_the_months_and_changes_nothing
         page.get_by_text("Succeeded", exact=True).first.wait_for(timeout=60_000)
         page.screenshot(path=str(OUTPUT / "backfill.png"))
         browser.close()
+
+
+def test_the_scorecard_report_renders_offline_with_its_charts_and_chinese_text(ui: dict) -> None:
+    """The report the pipeline wrote for February, opened from disk with every network request
+    blocked: the charts load (inlined), the Chinese labels render, nothing was asked of a network."""
+    report = ui["warehouse"].parent / "reports" / "2025-02" / "scorecard_report_2025-02.html"
+    assert report.exists()
+
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    blocked: list[str] = []
+
+    def block_the_network(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(("file:", "data:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            blocked.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        page.route("**/*", block_the_network)
+        page.goto(report.as_uri())
+        page.wait_for_load_state("load")
+        widths = page.eval_on_selector_all("img[id^=chart-]", "imgs => imgs.map(i => i.naturalWidth)")
+        assert len(widths) == 5 and all(w > 300 for w in widths), widths
+        text = page.inner_text("body")
+        assert "社群运营考核报告" in text and "分行排名" in text and "Release" in text
+        # the screenshots are for people to look at (the Chinese glyphs cannot be asserted here)
+        page.screenshot(path=str(OUTPUT / "scorecard_report.png"))
+        page.locator("#chart-branch_ranking").screenshot(
+            path=str(OUTPUT / "scorecard_report_branch_chart.png")
+        )
+        browser.close()
+    assert blocked == []

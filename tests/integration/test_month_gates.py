@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,3 +127,15 @@ def test_once_resolved_the_held_month_is_released_with_its_reason(zone: dict) ->
     ]
     verified = _scorecard(zone["root"], "verify", "--warehouse", str(zone["warehouse"]))
     assert verified.returncode == 0 and "3 releases verified, 0 mismatched" in verified.stdout
+
+
+def test_the_run_shows_progress_and_keeps_the_full_logs_in_a_file(zone: dict) -> None:
+    out = zone["failed"].stdout + zone["failed"].stderr
+    log_line = next(line for line in out.splitlines() if line.startswith("full logs: "))
+    log_file = Path(log_line.removeprefix("full logs: ").split(" (")[0])
+    logs = log_file.read_text(encoding="utf-8")
+    # Dagster's and dbt's lines are in the file, not on the terminal
+    assert "STEP_SUCCESS" in logs and "Running dbt command" in logs
+    assert "STEP_SUCCESS" not in out and "Running dbt command" not in out
+    # the progress display and its closing line: every step of the run accounted for
+    assert re.search(r"done \(1 step\(s\) failed\) .* \d+/\d+ steps · 2025-01 … 2025-03", out), out[:2000]

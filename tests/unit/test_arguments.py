@@ -18,6 +18,7 @@ from dagster_project.ingest.feeds import FEEDS
 from dagster_project.ingest.load import rule_checks
 from dagster_project.pii import hmac_sha256
 from dagster_project.pipeline import partition_range_tags, run_config
+from dagster_project.progress import phase_of
 from dagster_project.transform import (
     dbt_build_args,
     dbt_layer,
@@ -181,3 +182,18 @@ def test_the_manifest_is_retargeted_at_the_runs_warehouse_database() -> None:
     assert databases == {"april_may"}
     assert retargeted["parent_map"] is manifest["parent_map"]  # the rest is left as it is
     assert {p["database"] for p in manifest["sources"].values()} != {"april_may"}  # not changed in place
+
+
+@pytest.mark.parametrize(
+    ("step", "phase"),
+    [
+        ("raw__leads", "ingestion: leads"),
+        ("dbt_monthly", "dbt: monthly models"),
+        ("marts__scorecard_marts_scorecard", "quality gates of the marts"),
+        ("published_scorecard", "publication"),
+        ("scorecard_report", "report"),
+        ("something_new", "something_new"),
+    ],
+)
+def test_the_progress_display_names_each_step_for_people(step: str, phase: str) -> None:
+    assert phase_of(step) == phase
