@@ -38,9 +38,9 @@ select
     case
         when m.release_id is null then 'provisional'
         when
-            p.final_score is not distinct from s.final_score
-            and p.grade is not distinct from s.grade
-            and p.rank_in_peer_group is not distinct from s.rank_in_peer_group
+            {{ dbt.equals('p.final_score', 's.final_score') }}
+            and {{ dbt.equals('p.grade', 's.grade') }}
+            and {{ dbt.equals('p.rank_in_peer_group', 's.rank_in_peer_group') }}
             then 'as_released'
         else 'changed_since_release'
     end as publication_status
