@@ -49,6 +49,7 @@ def test_groups_follow_the_layers(defs: dg.Definitions) -> None:
             "published",
             "quality",
             "analytics",
+            "reports",
         )
     }
 
