@@ -43,7 +43,7 @@ publish_job = dg.define_asset_job(
 
 publication_job = dg.define_asset_job(
     name="publication_job",
-    selection=dg.AssetSelection.assets(PUBLISHED).downstream(),
+    selection=dg.AssetSelection.assets(PUBLISHED).downstream().materializable(),
     description="Publish each closed month of the partitions whose quality gates all passed (read from "
     "quality.gate_results); refuse the others with their reasons. Then the analytics views and the "
     "report, which read the releases.",

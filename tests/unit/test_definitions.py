@@ -103,3 +103,12 @@ def test_every_feed_carries_its_checks_non_blocking_and_upstream_of_publication(
         assert {spec.name for spec in specs} == expected, name
         assert not any(spec.blocking for spec in specs), name
         assert key in ancestors, name
+
+
+def test_every_job_resolves(defs: dg.Definitions) -> None:
+    """What `dagster dev` does when it loads the code location: a job selecting an asset that is
+    not materializable (a spec written by another asset) fails here, not in the UI."""
+    for job in (j.name for j in defs.jobs or []):
+        assert defs.resolve_job_def(job).name == job
+    publication = defs.resolve_job_def("publication_job").asset_layer.selected_asset_keys
+    assert dg.AssetKey(["reports", "scorecard_report"]) in publication
