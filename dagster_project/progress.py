@@ -32,9 +32,9 @@ PHASES = (
     ("dbt_master_data", "dbt: master data"),
     ("dbt_monthly", "dbt: monthly models"),
     ("marts__", "quality gates of the marts"),
-    ("published_scorecard", "publication"),
+    ("published__", "publication"),
     ("dbt_analytics", "dbt: analytics views"),
-    ("scorecard_report", "report"),
+    ("reports__", "report"),
 )
 
 
@@ -43,7 +43,7 @@ def phase_of(step_key: str) -> str:
     for prefix, phase in PHASES:
         if step_key.startswith(prefix):
             rest = step_key.removeprefix(prefix) if prefix.endswith("__") else ""
-            return f"{phase}: {rest}" if rest and prefix == "raw__" else phase
+            return f"{phase}: {rest}" if prefix == "raw__" else phase
     return step_key
 
 
@@ -102,7 +102,10 @@ class RunDisplay:
             MofNCompleteColumn(),
             TextColumn("steps · {task.fields[months]} · {task.fields[rows]:,} rows loaded"),
             TimeElapsedColumn(),
-            console=Console(file=terminal, force_terminal=terminal.isatty()),
+            # wide when not a terminal (CI logs, pipes): the line is not cut to 80 columns
+            console=Console(
+                file=terminal, force_terminal=terminal.isatty(), width=None if terminal.isatty() else 200
+            ),
             transient=False,
         )
         self.task = self.progress.add_task("run", total=None, phase="starting", months=months, rows=0)

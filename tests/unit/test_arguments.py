@@ -190,8 +190,8 @@ def test_the_manifest_is_retargeted_at_the_runs_warehouse_database() -> None:
         ("raw__leads", "ingestion: leads"),
         ("dbt_monthly", "dbt: monthly models"),
         ("marts__scorecard_marts_scorecard", "quality gates of the marts"),
-        ("published_scorecard", "publication"),
-        ("scorecard_report", "report"),
+        ("published__scorecard", "publication"),
+        ("reports__scorecard_report", "report"),
         ("something_new", "something_new"),
     ],
 )
