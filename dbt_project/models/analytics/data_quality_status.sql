@@ -5,7 +5,7 @@ with gate_results as (
 ),
 
 releases as (
-    select * from {{ source('published', 'scorecard_release') }}
+    select * from {{ ref('scorecard_releases') }}
 ),
 
 ranked as (
@@ -27,9 +27,9 @@ ranked as (
 latest_release as (
     select
         period_month,
-        max(release_id) as latest_release_id
+        release_id as latest_release_id
     from releases
-    group by period_month
+    where is_latest_release
 )
 
 select

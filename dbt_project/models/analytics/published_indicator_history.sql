@@ -1,18 +1,10 @@
 -- Every indicator of every release; `is_latest_release` marks the release in force for its month.
 with releases as (
-    select * from {{ source('published', 'scorecard_release') }}
+    select * from {{ ref('scorecard_releases') }}
 ),
 
 indicators as (
     select * from {{ source('published', 'scorecard_indicator') }}
-),
-
-latest as (
-    select
-        period_month,
-        max(release_id) as latest_release_id
-    from releases
-    group by period_month
 )
 
 select
@@ -42,6 +34,6 @@ select
     i.bonus_points,
     i.red_line,
     i.breaches_red_line,
-    i.release_id = l.latest_release_id as is_latest_release
+    r.is_latest_release
 from indicators as i
-inner join latest as l on i.period_month = l.period_month
+inner join releases as r on i.release_id = r.release_id

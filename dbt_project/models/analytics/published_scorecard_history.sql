@@ -1,18 +1,10 @@
 -- Every released scorecard of every release, with its release's stamp.
 with releases as (
-    select * from {{ source('published', 'scorecard_release') }}
+    select * from {{ ref('scorecard_releases') }}
 ),
 
 scorecards as (
     select * from {{ source('published', 'scorecard') }}
-),
-
-latest as (
-    select
-        period_month,
-        max(release_id) as latest_release_id
-    from releases
-    group by period_month
 )
 
 select
@@ -44,7 +36,6 @@ select
     s.rank_in_peer_group,
     s.percentile,
     s.incentive_multiplier,
-    s.release_id = l.latest_release_id as is_latest_release
+    r.is_latest_release
 from scorecards as s
 inner join releases as r on s.release_id = r.release_id
-inner join latest as l on s.period_month = l.period_month
