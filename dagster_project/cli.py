@@ -32,6 +32,9 @@ FullRefreshOption = Annotated[
 NoteOption = Annotated[
     str | None, typer.Option(help="Why this run republishes (added to the reason of each new release).")
 ]
+WaitOption = Annotated[
+    float, typer.Option(help="Seconds to wait when another run holds the warehouse (default: fail at once).")
+]
 
 #: `scorecard run` exit code when the warehouse was built but a quality gate stopped publication.
 GATE_FAILED_EXIT_CODE = 3
@@ -95,14 +98,23 @@ def run(
     full_refresh: FullRefreshOption = False,
     note: NoteOption = None,
     verbose: Annotated[bool, typer.Option(help="Print Dagster's and dbt's logs here too.")] = False,
+    wait: WaitOption = 0,
 ) -> None:
     """Materialize every asset (ingestion, dbt models and tests) for the months, in-process.
 
     Exit code 3: the warehouse is built, but a quality gate held back at least one month's
     publication (the months that passed theirs are published)."""
     from dagster_project.ingest.discovery import landing_months
+    from dagster_project.locking import WarehouseUnavailable, check_writable
+    from dagster_project.settings import SettingsError, pii_key
 
     settings = _settings(landing, warehouse)
+    try:
+        pii_key()  # staging cannot hash PII without it: refuse before anything is loaded
+        check_writable(settings.warehouse)
+    except (SettingsError, WarehouseUnavailable) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
     available = landing_months(settings.landing_dir)
     if months:
         first, last = parse_month_range(months)
@@ -114,7 +126,6 @@ def run(
     import dagster as dg
 
     from dagster_project.keys import RELEASE_NOTE_TAG
-    from dagster_project.partitions import local_today
     from dagster_project.pipeline import (
         gate_failures,
         materialize_all,
@@ -125,6 +136,7 @@ def run(
     )
     from dagster_project.progress import RunDisplay, captured_output
     from dagster_project.run_failures import failure_hints
+    from dagster_project.settings import local_today
 
     # the single-run backfill policy is a beta parameter: one warning per asset is noise here
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -141,21 +153,26 @@ def run(
     tags = {RELEASE_NOTE_TAG: note} if note else {}
     log_file = settings.warehouse.parent / "logs" / f"run-{datetime.now():%Y%m%d-%H%M%S}.log"
     console.print(f"full logs: {log_file}" + ("" if verbose else " (add --verbose to see them here too)"))
-    with captured_output(log_file, verbose) as terminal:
-        display = RunDisplay(instance, terminal, f"{first} … {last}")
-        result = display.follow(
-            lambda run_tags: materialize_all(
-                settings.landing_dir,
-                settings.warehouse,
-                first,
-                last,
-                instance,
-                full_refresh=full_refresh,
-                tags={**tags, **run_tags},
-                templates_dir=settings.templates_dir,
-                column_lineage=settings.column_lineage,
+    try:
+        with captured_output(log_file, verbose) as terminal:
+            display = RunDisplay(instance, terminal, f"{first} … {last}")
+            result = display.follow(
+                lambda run_tags: materialize_all(
+                    settings.landing_dir,
+                    settings.warehouse,
+                    first,
+                    last,
+                    instance,
+                    full_refresh=full_refresh,
+                    tags={**tags, **run_tags},
+                    templates_dir=settings.templates_dir,
+                    column_lineage=settings.column_lineage,
+                    lock_wait_seconds=wait,
+                )
             )
-        )
+    except WarehouseUnavailable as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
     failures = step_failures(result)
     for failure in failures:
         if not failure.is_gate:
@@ -227,9 +244,10 @@ def backfill(
     warehouse: WarehouseOption = None,
     full_refresh: FullRefreshOption = False,
     note: NoteOption = None,
+    wait: WaitOption = 0,
 ) -> None:
     """Rebuild a range of months in one run (a single-run backfill); safe to repeat."""
-    run(landing=landing, warehouse=warehouse, months=months, full_refresh=full_refresh, note=note)
+    run(landing=landing, warehouse=warehouse, months=months, full_refresh=full_refresh, note=note, wait=wait)
 
 
 @app.command()
@@ -375,8 +393,11 @@ def whatif(
 def summary(
     warehouse: WarehouseOption = None,
 ) -> None:
-    """Row counts of every table in the warehouse, read-only."""
-    _print_summary(_warehouse(warehouse))
+    """Row counts of every table in the warehouse, and the rows of every feed and month: read,
+    loaded, quarantined, superseded by a re-delivery, unaccounted (must be 0); read-only."""
+    path = _warehouse(warehouse)
+    _print_summary(path)
+    _print_accounting(path)
 
 
 @app.command()
@@ -476,6 +497,35 @@ def _settings(landing: Path | None = None, warehouse: Path | None = None) -> Set
 def _warehouse(option: Path | None) -> Path:
     """The warehouse file: the option when given, else the setting."""
     return _settings(warehouse=option).warehouse
+
+
+def _print_accounting(path: Path) -> None:
+    import duckdb
+
+    from dagster_project.sql import query, table_exists
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        if not table_exists(con, "raw", "_row_accounting"):
+            return
+        rows = con.execute(query("load/row_accounting_by_month")).fetchall()
+    table = Table(
+        "feed",
+        "month",
+        "files",
+        "read",
+        "loaded",
+        "quarantined",
+        "superseded",
+        "unaccounted",
+        title="rows of every feed and month (of file date): read = loaded + quarantined + superseded",
+    )
+    for feed, month, *counts in rows:
+        unaccounted = counts[-1]
+        cells = [f"{n:,}" for n in counts[:-1]]
+        table.add_row(feed, month, *cells, f"[red]{unaccounted:,}[/red]" if unaccounted else "0")
+    console.print(table)
+    lost = sum(r[-1] for r in rows)
+    console.print(f"rows read {sum(r[3] for r in rows):,}, unaccounted {lost:,}")
 
 
 def _print_summary(path: Path) -> None:

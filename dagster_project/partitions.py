@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
@@ -46,11 +45,6 @@ def months_between(start: date, end: date) -> list[Month]:
 def window_months(window: dg.TimeWindow) -> list[Month]:
     """The months of a run's partition window."""
     return months_between(window.start.date(), window.end.date())
-
-
-def local_today() -> date:
-    """Today in the bank's time zone."""
-    return datetime.now(ZoneInfo(LOCAL_TIMEZONE)).date()
 
 
 def month_partition(moment: date | datetime) -> str:

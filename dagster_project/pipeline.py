@@ -12,6 +12,7 @@ import duckdb
 
 from dagster_project.definitions import build_definitions
 from dagster_project.keys import PUBLISHED
+from dagster_project.locking import run_lock
 from dagster_project.partitions import RANGE_TAGS, months_between
 from dagster_project.quality.gates import latest_gate_results
 from dagster_project.quality.suites import expected_gates, load_suites
@@ -46,11 +47,14 @@ def materialize_all(
     tags: dict[str, str] | None = None,
     templates_dir: Path = DEFAULT_TEMPLATES_DIR,
     column_lineage: bool = True,
+    lock_wait_seconds: float = 0,
 ) -> dg.ExecuteInProcessResult:
     """Every asset (ingestion of each feed, then dbt build) for the months given, in one run.
 
     The definitions are built for these paths (partitions from ``first_month``): nothing is
-    read from or written to the environment.
+    read from or written to the environment. The run holds the warehouse (:func:`run_lock`):
+    a second run waits up to ``lock_wait_seconds`` and then raises
+    :class:`~dagster_project.locking.WarehouseUnavailable` naming the run that holds it.
     """
     settings = Settings(
         landing_dir=landing.resolve(),
@@ -60,15 +64,16 @@ def materialize_all(
         column_lineage=column_lineage,
     )
     defs = build_definitions(settings)
-    return dg.materialize(
-        [*(defs.assets or []), *(defs.asset_checks or [])],
-        resources=defs.resources,
-        instance=instance or dg.DagsterInstance.ephemeral(),
-        tags={**partition_range_tags(first_month, last_month), **(tags or {})},
-        run_config=run_config(full_refresh),
-        raise_on_error=False,
-        selection=selection,
-    )
+    with run_lock(settings.warehouse, lock_wait_seconds):
+        return dg.materialize(
+            [*(defs.assets or []), *(defs.asset_checks or [])],
+            resources=defs.resources,
+            instance=instance or dg.DagsterInstance.ephemeral(),
+            tags={**partition_range_tags(first_month, last_month), **(tags or {})},
+            run_config=run_config(full_refresh),
+            raise_on_error=False,
+            selection=selection,
+        )
 
 
 def step_failures(result: dg.ExecuteInProcessResult) -> list[StepFailure]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from dagster_project.locking import connect_waiting
 from dagster_project.settings import LOCAL_TIMEZONE
 
 #: Concurrency pool of every step that writes the warehouse. DuckDB allows one writer process
@@ -21,12 +22,14 @@ class Warehouse(dg.ConfigurableResource):
     """The embedded DuckDB warehouse file."""
 
     path: str
+    #: how long a step waits for another process (a run started elsewhere, a reader) to let go
+    lock_wait_seconds: float = 120
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection that is closed on exit; readers should pass ``read_only=True``."""
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, read_only=read_only)
+        con = connect_waiting(Path(self.path), read_only, self.lock_wait_seconds)
         try:
             con.execute(f"SET TimeZone = '{LOCAL_TIMEZONE}'")
             yield con

@@ -21,6 +21,9 @@ FailureKind = Literal["error", "blocking_check", "held_back"]
 #: dbt's words when an incremental model's columns changed since the warehouse was built
 #: (``on_schema_change: fail``).
 SCHEMA_CHANGED = "schemas on this incremental model are out of sync"
+#: The operating system's words for a full and for a read-only disk.
+DISK_FULL = "No space left on device"
+READ_ONLY = "Read-only file system"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,13 @@ def step_failures_of(events: Iterable[dg.DagsterEvent]) -> list[StepFailure]:
 
 def failure_hints(failures: Iterable[StepFailure], months: str) -> list[str]:
     """What to do next, for failures with a known remedy (``months`` as ``YYYY-MM:YYYY-MM``)."""
+    if any(DISK_FULL in f.message for f in failures):
+        return [
+            "the warehouse's disk filled up during the run: what the failed step wrote was rolled back "
+            "(DuckDB transactions); free space and run the same months again (loads are idempotent)"
+        ]
+    if any(READ_ONLY in f.message for f in failures):
+        return ["the warehouse's disk became read-only during the run: remount it writable and run again"]
     if any(SCHEMA_CHANGED in f.message for f in failures):
         return [
             "the models' columns changed since this warehouse was built: rebuild them once with "

@@ -2,7 +2,9 @@
 
 The cursor remembers every file's size, modification time and SHA-256, so a file is hashed only
 when its size or time changed, and a file whose content is unchanged never triggers again
-(no rescan that re-triggers forever). A delivery of an event-like feed touches the month of
+(no rescan that re-triggers forever). A file still being written is not loaded half: a file
+whose size or time changed within the last ``SETTLE_SECONDS`` waits until a later tick sees it
+unchanged. A delivery of an event-like feed touches the month of
 its file date; master data touches the current month. A change to a month that was already
 published does not touch the release: the month is rescored (provisional) and the run is
 tagged for republication, which the monthly publication (or a manual publish run) performs.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,24 +32,40 @@ from dagster_project.resources import LandingZone
 from dagster_project.run_failures import step_failures_of
 from dagster_project.settings import LOCAL_TIMEZONE
 
+#: A file modified this recently may still be being written: it waits for a later tick.
+SETTLE_SECONDS = 60
+
 
 @dataclass(frozen=True)
 class Seen:
     size: int
     mtime_ns: int
-    sha256: str
+    sha256: str  # of the content last reported ("" before the first report)
+    settling: bool = False  # seen changing: reported once a later tick sees the same size and time
 
 
 def diff_landing(
-    cursor: dict[str, Seen], files: Iterable[LandingFile], hasher: Callable[[Path], str] = file_sha256
+    cursor: dict[str, Seen],
+    files: Iterable[LandingFile],
+    hasher: Callable[[Path], str] = file_sha256,
+    now: float | None = None,
 ) -> tuple[list[LandingFile], dict[str, Seen]]:
-    """Files that are new or whose content changed since ``cursor``, and the next cursor."""
+    """Files that are new or whose content changed since ``cursor``, and the next cursor.
+
+    A file whose size or time changed since the last tick, modified less than ``SETTLE_SECONDS``
+    ago, is only noted (``settling``); it is reported when a later tick finds it unchanged.
+    """
+    now = time.time() if now is None else now
     changed, following = [], {}
     for lf in files:
         stat = lf.path.stat()
         before = cursor.get(lf.name)
-        if before and before.size == stat.st_size and before.mtime_ns == stat.st_mtime_ns:
+        same = before is not None and (before.size, before.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+        if same and not before.settling:
             following[lf.name] = before
+            continue
+        if not same and now - stat.st_mtime_ns / 1e9 < SETTLE_SECONDS:
+            following[lf.name] = Seen(stat.st_size, stat.st_mtime_ns, before.sha256 if before else "", True)
             continue
         digest = hasher(lf.path)
         following[lf.name] = Seen(stat.st_size, stat.st_mtime_ns, digest)
@@ -59,7 +78,7 @@ def affected_months(changed: Iterable[LandingFile], today_partition: str) -> dic
     """Partition key → the changed files behind it."""
     months: dict[str, list[str]] = {}
     for lf in changed:
-        if FEEDS[lf.feed].partitioned and lf.file_date is not None:
+        if FEEDS[lf.feed].partitioned and lf.file_date is not None and lf.refusal is None:
             key = lf.file_date.strftime("%Y-%m-01")
         else:
             key = today_partition
@@ -68,10 +87,11 @@ def affected_months(changed: Iterable[LandingFile], today_partition: str) -> dic
 
 
 def encode_cursor(seen: dict[str, Seen]) -> str:
-    return json.dumps({name: [s.size, s.mtime_ns, s.sha256] for name, s in sorted(seen.items())})
+    return json.dumps({name: [s.size, s.mtime_ns, s.sha256, s.settling] for name, s in sorted(seen.items())})
 
 
 def decode_cursor(text: str | None) -> dict[str, Seen]:
+    """The cursor's files (a cursor written before ``settling`` existed has three values each)."""
     return {name: Seen(*values) for name, values in json.loads(text).items()} if text else {}
 
 

@@ -21,13 +21,21 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 DEFAULT_TEMPLATES_DIR = SEEDS_DIR / "templates"
 LOCAL_TIMEZONE = "Asia/Shanghai"
+
+
+def local_today() -> date:
+    """Today in the bank's time zone."""
+    return datetime.now(ZoneInfo(LOCAL_TIMEZONE)).date()
+
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

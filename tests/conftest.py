@@ -57,11 +57,24 @@ def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list
         return con.execute(sql, params or []).fetchall()
 
 
-def tick_landing_sensor(landing: Path, instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult:
-    """One evaluation of the landing sensor on ``landing``, from ``cursor`` (Dagster's test API)."""
+def tick_landing_sensor(
+    landing: Path, instance: dg.DagsterInstance, cursor: str | None, settled: bool = True
+) -> dg.SensorResult:
+    """One evaluation of the landing sensor on ``landing``, from ``cursor`` (Dagster's test API).
+
+    ``settled``: files written within the sensor's settling time are first dated back beyond
+    it, as if delivered a while ago (the sensor waits for files still being written)."""
+    import time
+
     from dagster_project.partitions import monthly_partitions
     from dagster_project.resources import LandingZone
-    from dagster_project.sensors import build_landing_sensor
+    from dagster_project.sensors import SETTLE_SECONDS, build_landing_sensor
+
+    if settled:
+        now = time.time()
+        for path in landing.rglob("*"):
+            if path.is_file() and now - path.stat().st_mtime < SETTLE_SECONDS:
+                os.utime(path, (now - SETTLE_SECONDS - 1, now - SETTLE_SECONDS - 1))
 
     landing_zone_sensor = build_landing_sensor(monthly_partitions("2025-01-01"))
     context = dg.build_sensor_context(

@@ -10,9 +10,10 @@ import dagster as dg
 from dagster_project.ingest.feeds import FEEDS, Feed
 from dagster_project.ingest.load import FileResult, load_feed
 from dagster_project.keys import OWNERS
-from dagster_project.partitions import local_today, window_months
+from dagster_project.partitions import window_months
 from dagster_project.quality.assets import feed_check_results, feed_check_specs, master_data_months
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, LandingZone, Warehouse
+from dagster_project.settings import local_today
 
 
 def _result_metadata(
@@ -20,16 +21,20 @@ def _result_metadata(
 ) -> dict[str, dg.MetadataValue]:
     status = Counter(r.status for r in results)
     rejected = [r.message for r in results if r.status == "rejected"]
+    in_flight = [r.message for r in results if r.status == "in_flight"]
     return {
         "files_loaded": dg.MetadataValue.int(status["loaded"]),
         "files_unchanged": dg.MetadataValue.int(status["unchanged"]),
         "files_rejected": dg.MetadataValue.int(status["rejected"]),
         "files_withdrawn": dg.MetadataValue.int(status["withdrawn"]),
+        "files_still_being_written": dg.MetadataValue.md("\n".join(f"- {m}" for m in in_flight) or "none"),
         "files_loaded_outside_the_run_months": dg.MetadataValue.md(
             "\n".join(f"- {name}" for name in outside) or "none"
         ),
         "rows_loaded": dg.MetadataValue.int(sum(r.rows_loaded for r in results)),
         "rows_quarantined": dg.MetadataValue.int(sum(r.rows_quarantined for r in results)),
+        "rows_read": dg.MetadataValue.int(sum(r.rows_read for r in results)),
+        "rows_superseded": dg.MetadataValue.int(sum(r.rows_superseded for r in results)),
         "rejected_files": dg.MetadataValue.md("\n".join(f"- {m}" for m in rejected) or "none"),
         "dagster/row_count": dg.MetadataValue.int(table_rows),
     }

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from dagster_project.ingest.feeds import FEEDS
+from dagster_project.settings import local_today
 
 FILE_NAME = re.compile(r"^(?P<feed>[a-z_]+)_(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>csv|csv\.gz|parquet)$")
 #: A date written any common way inside a misnamed file's name (20250615, 2025_06_15, 2025-06).
@@ -26,6 +27,9 @@ class LandingFile:
     feed: str
     path: Path
     file_date: date | None  # None: the name breaks the contract's naming rule
+    #: why the file is refused before it is read (a link out of the landing zone, a file date in
+    #: the future); the loader records it rejected with this reason
+    refusal: str | None = None
 
     @property
     def name(self) -> str:
@@ -40,44 +44,62 @@ class LandingFile:
         return f"{match[1]}-{match[2]}" if match else None
 
 
+def _outside(path: Path, root: Path) -> bool:
+    """True when ``path`` (a link, or in a linked folder) resolves outside the landing zone."""
+    return not path.resolve().is_relative_to(root)
+
+
 def landing_files(
-    landing_dir: Path, feed: str, start: date | None = None, end: date | None = None
+    landing_dir: Path,
+    feed: str,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
 ) -> list[LandingFile]:
     """The feed's deliveries with a file date in [start, end), oldest first.
 
-    Misnamed files are always returned too (``file_date`` None), whatever the window, so that
-    they are recorded as rejected instead of silently ignored. Hidden files (a leading dot: a
-    delivery still being written under a temporary name) are not deliveries yet.
+    Files that cannot be deliveries are always returned too, whatever the window, so that they
+    are recorded as rejected instead of silently ignored: misnamed files (``file_date`` None),
+    links that resolve outside the landing zone, and files dated after ``today`` (local; a
+    delivery describes the past, and a date in 2099 would otherwise open 900 monthly partitions).
+    Hidden files (a leading dot: a delivery still being written under a temporary name) are not
+    deliveries yet.
     """
     folder = landing_dir / feed
     if not folder.is_dir():
         return []
+    root = landing_dir.resolve()
+    today = today or local_today()
     found: list[LandingFile] = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
+        if path.name.startswith(".") or not (path.is_file() or path.is_symlink()):
             continue
         match = FILE_NAME.match(path.name)
-        if not match or match["feed"] != feed:
-            found.append(LandingFile(feed, path, None))
-            continue
         try:
-            day = date.fromisoformat(match["day"])
+            day = date.fromisoformat(match["day"]) if match and match["feed"] == feed else None
         except ValueError:
+            day = None
+        if _outside(path, root) or not path.is_file():
+            refusal = f"links outside the landing zone (to {path.resolve()}); not read"
+            found.append(LandingFile(feed, path, day, refusal))
+        elif day is None:
             found.append(LandingFile(feed, path, None))
-            continue
-        if (start is None or day >= start) and (end is None or day < end):
+        elif day > today:
+            found.append(LandingFile(feed, path, day, f"file date {day} is after today ({today})"))
+        elif (start is None or day >= start) and (end is None or day < end):
             found.append(LandingFile(feed, path, day))
     return sorted(found, key=lambda f: (f.file_date or date.min, f.path.name))
 
 
 def landing_months(landing_dir: Path) -> list[str]:
-    """Months (``YYYY-MM``) that have at least one delivery of a partitioned feed."""
+    """Months (``YYYY-MM``) that have at least one delivery of a partitioned feed (refused files,
+    such as one dated in the future, open no month)."""
     months = {
         f.file_date.strftime("%Y-%m")
         for feed in FEEDS.values()
         if feed.partitioned
         for f in landing_files(landing_dir, feed.name)
-        if f.file_date
+        if f.file_date and not f.refusal
     }
     return sorted(months)
 

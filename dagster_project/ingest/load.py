@@ -60,24 +60,32 @@ class RejectedFile(Exception):
 @dataclass(frozen=True)
 class FileResult:
     file: str
-    status: str  # loaded | rejected | unchanged | withdrawn
+    status: str  # loaded | rejected | unchanged | withdrawn | in_flight
     rows_loaded: int = 0
     rows_quarantined: int = 0
     message: str = ""
     months: tuple[str, ...] = ()  # YYYY-MM the file points to; () for none
+    rows_read: int = 0  # rows (and unreadable lines) the reader found: loaded + quarantined
+    rows_superseded: int = 0  # rows of the file's earlier delivery this one replaced
 
 
 # --------------------------------------------------------------------------- DDL
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema ``raw``, one typed table per feed, the ledger and the quarantine."""
+    """Create schema ``raw``, one typed table per feed, the ledger, the quarantine and the
+    accounting view (``raw._row_accounting``)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     for feed in FEEDS.values():
         cols = [f"{c.name} {DUCKDB_TYPES[c.type]}" for c in feed.columns]
         cols += [f"{name} {type_}" for name, type_ in META_COLUMNS]
         con.execute(f"CREATE TABLE IF NOT EXISTS raw.{feed.name} ({', '.join(cols)})")
     con.execute(query("load/create_ledger_and_quarantine"))
+    every_raw_row = " UNION ALL ".join(
+        f"SELECT _file_name, _file_date FROM raw.{feed.name}" for feed in FEEDS.values()
+    )
+    con.execute(f"CREATE OR REPLACE VIEW raw._raw_file_rows AS {every_raw_row}")
+    con.execute(query("load/create_row_accounting"))
 
 
 # --------------------------------------------------------------------------- reading
@@ -90,36 +98,60 @@ def _byte_chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
-def _decodes(path: Path, encoding: str) -> bool:
+@dataclass(frozen=True)
+class TextShape:
+    """What one pass over a CSV file's bytes found: its encoding, and whether its lines end
+    both ways (``\\n`` and ``\\r\\n``), which DuckDB's strict CSV reader cannot split."""
+
+    encoding: str
+    mixed_line_endings: bool
+
+
+def _scan(path: Path, encoding: str) -> TextShape | None:
+    """Decode the whole file strictly and count its line endings; None if it does not decode."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    crlf = bare_lf = 0
+    previous_cr = False
     try:
         for chunk in _byte_chunks(path):
             decoder.decode(chunk)
+            # \r and \n are single bytes in UTF-8 and GB18030 and never part of another character
+            pairs = chunk.count(b"\r\n") + (previous_cr and chunk.startswith(b"\n"))
+            crlf += pairs
+            bare_lf += chunk.count(b"\n") - pairs
+            previous_cr = chunk.endswith(b"\r")
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+    return TextShape(encoding, crlf > 0 and bare_lf > 0)
 
 
-def detect_encoding(path: Path) -> str:
-    """``utf-8`` or ``gb18030``; raise :class:`RejectedFile` for anything else."""
+def detect_encoding(path: Path) -> TextShape:
+    """``utf-8`` or ``gb18030`` and the line endings; raise :class:`RejectedFile` for anything else."""
     try:
-        if _decodes(path, "utf-8-sig"):
-            return "utf-8"
-        if _decodes(path, "gb18030"):
-            return "gb18030"
+        if path.stat().st_size == 0:
+            raise RejectedFile("empty file (0 bytes): not even a header")
+        for encoding, name in (("utf-8-sig", "utf-8"), ("gb18030", "gb18030")):
+            if shape := _scan(path, encoding):
+                return TextShape(name, shape.mixed_line_endings)
     except (EOFError, OSError, zlib.error) as exc:
         raise RejectedFile(f"cannot decompress: {exc}") from exc
     raise RejectedFile("not valid UTF-8 and not decodable as GBK/GB18030 either")
 
 
-def _transcoded_copy(path: Path, encoding: str, folder: Path) -> Path:
-    target = folder / "transcoded.csv"
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+def _normalised_copy(path: Path, shape: TextShape, folder: Path) -> Path:
+    """A UTF-8 copy of the file with every line ending ``\\n`` (quoted fields' too)."""
+    target = folder / "normalised.csv"
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if shape.encoding == "utf-8" else shape.encoding)(
+        errors="strict"
+    )
+    carry = ""
     with target.open("w", encoding="utf-8", newline="") as out:
         for chunk in _byte_chunks(path):
-            out.write(decoder.decode(chunk))
-        out.write(decoder.decode(b"", final=True))
+            text = carry + decoder.decode(chunk)
+            carry = "\r" if text.endswith("\r") else ""
+            out.write((text[:-1] if carry else text).replace("\r\n", "\n"))
+        out.write((carry + decoder.decode(b"", final=True)).replace("\r\n", "\n"))
     return target
 
 
@@ -190,6 +222,10 @@ def rule_checks(feed: Feed, present: Iterable[str]) -> list[tuple[str, str]]:
             checks.append((f"missing_value:{col.name}", is_blank))
         if col.type != "text":
             checks.append((f"unparseable_{col.type}:{col.name}", f"NOT {is_blank} AND {val} IS NULL"))
+        if col.type == "decimal":
+            # CNY has two decimals: 12.345 would be rounded to 12.35 by the cast, so it is refused
+            exact = f"try_cast(nullif(trim({raw}), '') AS DECIMAL(38, 10))"
+            checks.append((f"more_than_2_decimals:{col.name}", f"{exact} <> {val}"))
         if col.enum:
             allowed = ", ".join(_sql_str(v) for v in col.enum)
             checks.append((f"unknown_enum:{col.name}", f"{val} NOT IN ({allowed})"))
@@ -231,8 +267,23 @@ def _checked_sql(feed: Feed, present: list[str]) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-def _latest_ledger(con: duckdb.DuckDBPyConnection, file_name: str) -> tuple[str, str] | None:
+def _latest_ledger(con: duckdb.DuckDBPyConnection, file_name: str) -> tuple[str, str, datetime] | None:
+    """The file's latest ledger row: hash, status and when."""
     return con.execute(query("load/latest_ledger_entry"), {"file_name": file_name}).fetchone()
+
+
+def _awaits_parents(con: duckdb.DuckDBPyConnection, feed: Feed, file_name: str, since: datetime) -> bool:
+    """True when rows of the file sit in quarantine for an unknown hard foreign key and a table
+    they point to was loaded since: the file is re-evaluated (late master data, contract.md)."""
+    targets = sorted({target for target, _ in feed.hard_fks.values()})
+    if not targets:
+        return False
+    waiting = con.execute(query("load/rows_awaiting_parents"), {"file_name": file_name}).fetchone()[0]
+    if not waiting:
+        return False
+    newest = " UNION ALL ".join(f"SELECT max(_loaded_at) AS newest FROM raw.{t}" for t in targets)
+    latest = con.execute(f"SELECT max(newest) FROM ({newest})").fetchone()[0]
+    return latest is not None and latest > since
 
 
 def _record(
@@ -259,6 +310,8 @@ def _record(
             result.message,
             now,
             ",".join(result.months) or None,
+            result.rows_read,
+            result.rows_superseded,
         ],
     )
 
@@ -288,14 +341,44 @@ def content_months(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> tuple[str
     return tuple(r[0] for r in rows)
 
 
+def _stat(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _missing_columns_message(present: list[str], missing: list[str]) -> str:
+    message = f"missing contract column(s): {', '.join(missing)}"
+    header = [c for c in present if c != "_line"]
+    if len(header) == 1:
+        delimiter = next((d for d in (";", "\t", "|") if d in header[0]), None)
+        if delimiter:
+            message += (
+                f" (the header is one column: is the file {delimiter!r}-delimited? the contract's is ',')"
+            )
+    return message
+
+
 def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = False) -> FileResult:
     """Load one delivery (see the module docstring); never raises for bad content."""
     feed = FEEDS[lf.feed]
-    size, sha = lf.path.stat().st_size, file_sha256(lf.path)
-    previous = _latest_ledger(con, lf.name)
-    if previous and previous[0] == sha and previous[1] != "withdrawn" and not force:
-        return FileResult(lf.name, "unchanged")
     now = datetime.now()
+    if lf.refusal:
+        result = FileResult(
+            lf.name,
+            "rejected",
+            message=f"{lf.path}: {lf.refusal}",
+            months=tuple(filter(None, [lf.named_month])),
+        )
+        _record(con, lf, None, None, None, result, now)
+        return result
+    before = _stat(lf.path)
+    size, sha = before[0], file_sha256(lf.path)
+    previous = _latest_ledger(con, lf.name)
+    reevaluate = False
+    if previous and previous[0] == sha and previous[1] not in ("withdrawn", "in_flight") and not force:
+        reevaluate = previous[1] == "loaded" and _awaits_parents(con, feed, lf.name, previous[2])
+        if not reevaluate:
+            return FileResult(lf.name, "unchanged")
     encoding: str | None = None
     con.execute(f"SET TimeZone = '{LOCAL_TIMEZONE}'")
     with tempfile.TemporaryDirectory(prefix="scorecard-load-") as tmp:
@@ -304,14 +387,17 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
                 raise RejectedFile(f"file name does not match {feed.name}_<YYYY-MM-DD>.csv[.gz]|.parquet")
             csv_path = lf.path
             if not lf.path.name.endswith(".parquet"):
-                encoding = detect_encoding(lf.path)
-                if encoding != "utf-8":
-                    csv_path = _transcoded_copy(lf.path, encoding, Path(tmp))
+                shape = detect_encoding(lf.path)
+                encoding = shape.encoding
+                if encoding != "utf-8" or shape.mixed_line_endings:
+                    csv_path = _normalised_copy(lf.path, shape, Path(tmp))
+                    if shape.mixed_line_endings:
+                        encoding += ", mixed line endings normalised"
             _stage_file(con, lf.path, csv_path)
             present = [r[0] for r in con.execute("DESCRIBE _stage").fetchall()]
             missing = [c for c in feed.required_columns if c not in present]
             if missing:
-                raise RejectedFile(f"missing contract column(s): {', '.join(missing)}")
+                raise RejectedFile(_missing_columns_message(present, missing))
         except RejectedFile as exc:
             months = (lf.named_month,) if lf.named_month else content_months(con, lf)
             result = FileResult(lf.name, "rejected", message=f"{lf.path}: {exc}", months=months)
@@ -323,6 +409,7 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
         values = ", ".join(f"p__{c}" for c in feed.column_names)
         con.execute("BEGIN TRANSACTION")
         try:
+            superseded = _rows_of_file(con, feed, lf.name)
             con.execute(f"DELETE FROM raw.{feed.name} WHERE _file_name = ?", [lf.name])
             con.execute("DELETE FROM raw._quarantine WHERE file_name = ?", [lf.name])
             con.execute(
@@ -333,17 +420,41 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
             )
             con.execute(query("load/quarantine_checked_rows"), [feed.name, lf.name, lf.file_date, now])
             loaded, quarantined = con.execute(query("load/count_checked_rows")).fetchone()
+            if _stat(lf.path) != before:
+                con.execute("ROLLBACK")
+                result = FileResult(
+                    lf.name,
+                    "in_flight",
+                    message=f"{lf.path}: changed while it was read (still being "
+                    "written?); not loaded, the next load takes it once it is complete",
+                )
+                _record(con, lf, size, sha, encoding, result, now)
+                return result
             message = f"loaded {loaded} rows ({encoding or 'parquet'})"
             if quarantined:
                 message += f", quarantined {quarantined}"
+            if reevaluate:
+                message = "re-evaluated after its parents were loaded: " + message
             months = (lf.named_month,) if lf.named_month else ()
-            result = FileResult(lf.name, "loaded", loaded, quarantined, message, months)
+            result = FileResult(
+                lf.name, "loaded", loaded, quarantined, message, months, loaded + quarantined, superseded
+            )
             _record(con, lf, size, sha, encoding, result, now)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
     return result
+
+
+def _rows_of_file(con: duckdb.DuckDBPyConnection, feed: Feed, file_name: str) -> int:
+    """Rows an earlier delivery of the file left in ``raw`` and in quarantine (a re-delivery
+    supersedes them)."""
+    return con.execute(
+        f"""SELECT (SELECT count(*) FROM raw.{feed.name} WHERE _file_name = $f)
+            + (SELECT count(*) FROM raw._quarantine WHERE file_name = $f)""",
+        {"f": file_name},
+    ).fetchone()[0]
 
 
 def withdraw_missing(con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: str) -> list[FileResult]:

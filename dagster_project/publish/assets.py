@@ -8,10 +8,11 @@ own results are recorded before publication reads them).
 import dagster as dg
 
 from dagster_project.keys import OWNERS, PUBLISHED, RELEASE_NOTE_TAG, SCORECARD, SCORECARD_INDICATOR
-from dagster_project.partitions import local_today, window_months
+from dagster_project.partitions import window_months
 from dagster_project.publish.releases import PublishError, publish_month
 from dagster_project.quality.gates import month_gate_status
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
+from dagster_project.settings import local_today
 
 #: The other two tables of a release, written by ``published/scorecard`` in the same transaction:
 #: in the lineage so that what reads them (the analytics views) shows where they come from.

@@ -19,10 +19,11 @@ import duckdb
 
 from dagster_project.ingest.load import FileResult
 from dagster_project.keys import GATE_RESULTS, OWNERS, SCORECARD, SCORECARD_INDICATOR
-from dagster_project.partitions import Month, local_today, months_between, run_months
+from dagster_project.partitions import Month, months_between, run_months
 from dagster_project.quality.gates import run_checks
 from dagster_project.quality.suites import suites_guarding
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
+from dagster_project.settings import local_today
 from dagster_project.sql import query, table_exists
 
 #: ``quality.gate_results`` in the lineage: written by the checks (no step of its own), read by

@@ -9,12 +9,12 @@ but for the one file ``--out`` names.
 
 from __future__ import annotations
 
-import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from dagster_project.locking import WarehouseUnavailable, connect_waiting
 
 #: Statement types a query may be (DuckDB parses SHOW, DESCRIBE and SUMMARIZE as SELECT).
 QUERY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -29,8 +29,6 @@ REFUSALS = {
 }
 
 OUTPUT_FORMATS = {".csv": "csv", ".parquet": "parquet"}
-
-_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
 
 
 class SqlAccessError(ValueError):
@@ -68,22 +66,14 @@ def connect_read_only(
     ``wait_seconds`` while a pipeline run holds DuckDB's writer lock."""
     if not warehouse.exists():
         raise SqlAccessError(f"no warehouse at {warehouse}: run `make run` (or set SCORECARD_WAREHOUSE)")
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            con = duckdb.connect(str(warehouse), read_only=True)
-            break
-        except duckdb.IOException as exc:
-            holder = _LOCK_HOLDER.search(str(exc))
-            if holder is None:
-                raise SqlAccessError(f"cannot open {warehouse}: {exc}") from None
-            if time.monotonic() >= deadline:
-                raise SqlAccessError(
-                    f"the warehouse is being written by another process ({holder['program']}, PID "
-                    f"{holder['pid']}: a pipeline run) and DuckDB lets no reader in while it writes; "
-                    f"waited {wait_seconds:g} s. Try again when the run ends, or wait longer with --wait."
-                ) from None
-            time.sleep(0.5)
+    try:
+        con = connect_waiting(warehouse, read_only=True, wait_seconds=wait_seconds)
+    except WarehouseUnavailable as exc:
+        raise SqlAccessError(
+            f"{exc}. Try again when the run ends, or wait longer with --wait."
+            if "being written" in str(exc)
+            else str(exc)
+        ) from None
     if out is not None:
         con.execute("SET allowed_paths = $paths", {"paths": [str(out)]})
     con.execute("SET enable_external_access = false")

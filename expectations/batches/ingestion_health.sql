@@ -1,6 +1,8 @@
 -- One row per feed for the month: what the file ledger and the quarantine say of its deliveries.
 -- Loaded rows count in the month of their file's date; a rejected file counts in every month it
 -- points to (attributed_months), and in every month while it points nowhere.
+-- Accounting (raw._row_accounting), for the files dated in the month: every row any delivery
+-- read is in raw, in quarantine, or was superseded by a re-delivery (rows_unaccounted must be 0).
 with
 
 feeds as (
@@ -37,6 +39,19 @@ this_month as (
     group by feed
 ),
 
+accounting as (
+    select
+        feed,
+        sum(rows_read) as rows_read,
+        sum(rows_in_raw) as rows_in_raw,
+        sum(rows_in_quarantine) as rows_in_quarantine,
+        sum(rows_superseded) as rows_superseded,
+        sum(rows_unaccounted) as rows_unaccounted
+    from raw._row_accounting
+    where file_date >= $month_start and file_date < $month_end
+    group by feed
+),
+
 previous as (
     select
         feed,
@@ -62,7 +77,13 @@ select
     coalesce(this_month.rejected_files, 0) as rejected_files,
     this_month.rejected_file_names,
     coalesce(this_month.last_day_file_present, false) as last_day_file_present,
-    this_month.rows_loaded / nullif(previous.avg_rows, 0) as rows_ratio_to_previous
+    this_month.rows_loaded / nullif(previous.avg_rows, 0) as rows_ratio_to_previous,
+    coalesce(accounting.rows_read, 0) as rows_read,
+    coalesce(accounting.rows_in_raw, 0) as rows_in_raw,
+    coalesce(accounting.rows_in_quarantine, 0) as rows_in_quarantine,
+    coalesce(accounting.rows_superseded, 0) as rows_superseded,
+    coalesce(accounting.rows_unaccounted, 0) as rows_unaccounted
 from feeds
 left join this_month on feeds.feed = this_month.feed
 left join previous on feeds.feed = previous.feed
+left join accounting on feeds.feed = accounting.feed

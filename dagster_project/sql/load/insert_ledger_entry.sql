@@ -10,6 +10,8 @@ insert into raw._file_ledger (
     rows_quarantined,
     message,
     loaded_at,
-    attributed_months
+    attributed_months,
+    rows_read,
+    rows_superseded
 )
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
