@@ -289,8 +289,10 @@ def build_with_metadata(
     with environment(window_env):
         invocation = dbt.cli(args, context=context)
     invocation.manifest = manifest_for_database(invocation.manifest, warehouse_database(warehouse.path))
-    events = list(invocation.stream().fetch_column_metadata(with_column_lineage=column_lineage))
-    release_duckdb_adapter(invocation)
+    try:
+        events = list(invocation.stream().fetch_column_metadata(with_column_lineage=column_lineage))
+    finally:  # a failed dbt build too: the next steps of this process need the file
+        release_duckdb_adapter(invocation)
     keep_partial_parse(invocation.target_path, warehouse.path)
     with warehouse.connect(read_only=True) as con:
         for event in events:

@@ -1,8 +1,10 @@
-"""Shared fixtures: a PII key for the test process, and helpers to build landing zones."""
+"""Shared fixtures: a PII key for the test process, helpers to build landing zones, and the
+reliability suite's tally (one summary line at the end of a run that ran it)."""
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -27,6 +29,64 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     if item.get_closest_marker("xdist_group") is None:
         shared = next((name for name in SHARED_WAREHOUSES if name in getattr(item, "fixturenames", ())), None)
         item.add_marker(pytest.mark.xdist_group(shared or item.module.__name__))
+
+
+#: What the reliability suite's tests found (one JSON line per record, from every xdist worker).
+TALLY = Path(__file__).resolve().parent.parent / "test-output" / "reliability" / "tally.jsonl"
+
+
+def _is_controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if _is_controller(session.config):
+        TALLY.unlink(missing_ok=True)
+
+
+#: outcomes of the reliability tests of this session (the controller's, which xdist sends
+#: every worker's reports to; a worker's own list stays unused)
+_reliability_reports: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and "reliability" in report.keywords:
+        _reliability_reports.append(report.outcome)
+
+
+@pytest.fixture
+def tally() -> object:
+    """Record what a reliability test tried and found: ``tally(kind, count=1, rows_lost=0, pii_hits=0)``
+    with kind ``bad_input``, ``fault`` (recorded once the warehouse survived it) or ``security``."""
+
+    def record(kind: str, count: int = 1, rows_lost: int = 0, pii_hits: int = 0) -> None:
+        TALLY.parent.mkdir(parents=True, exist_ok=True)
+        line = {"kind": kind, "count": count, "rows_lost": rows_lost, "pii_hits": pii_hits}
+        with TALLY.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line) + "\n")
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: pytest.Config) -> None:
+    """The reliability suite's one line: cases run, faults survived, bad inputs tried, rows lost, PII hits."""
+    if not _is_controller(config) or not _reliability_reports:
+        return
+    records = (
+        [json.loads(line) for line in TALLY.read_text(encoding="utf-8").splitlines()]
+        if TALLY.exists()
+        else []
+    )
+
+    def total(kind: str | None, key: str) -> int:
+        return sum(r[key] for r in records if kind is None or r["kind"] == kind)
+
+    failed = sum(outcome != "passed" for outcome in _reliability_reports)
+    terminalreporter.write_line(
+        f"reliability: {len(_reliability_reports)} cases run ({failed} failed), "
+        f"{total('fault', 'count')} faults survived, {total('bad_input', 'count')} bad inputs tried, "
+        f"rows lost {total(None, 'rows_lost')}, PII hits {total(None, 'pii_hits')}"
+    )
 
 
 def write_delivery(

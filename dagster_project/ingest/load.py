@@ -363,6 +363,9 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
     feed = FEEDS[lf.feed]
     now = datetime.now()
     if lf.refusal:
+        previous = _latest_ledger(con, lf.name)
+        if previous and previous[1] == "rejected" and previous[0] is None and not force:
+            return FileResult(lf.name, "unchanged")  # refused before, recorded then
         result = FileResult(
             lf.name,
             "rejected",
