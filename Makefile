@@ -14,7 +14,7 @@ export SCORECARD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
 SQL_VENV := .venv-sql
 
-.PHONY: install prepare run generate ui sql docs fonts test test-slow chromium lint clean
+.PHONY: install prepare run generate ui sql docs fonts test test-slow test-reliability chromium lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,9 +60,11 @@ $(SQL_VENV)/.installed: requirements-sql.lock $(VENV)/.installed
 	$(BIN)/uv pip sync --quiet --python $(SQL_VENV)/bin/python requirements-sql.lock
 	touch $@
 
-## The Dagster UI on the same code location (http://127.0.0.1:3000).
+## The Dagster UI on the same code location (http://127.0.0.1:3000); Ctrl-C or SIGTERM stops
+## every process it started within 10 s (scorecard ui, dagster_project/serve/ui.py).
+UI_PORT ?= 3000
 ui: install
-	$(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+	exec $(BIN)/scorecard ui --host 127.0.0.1 --port $(UI_PORT)
 
 #: two pytest-xdist workers (this machine has two cores); tests that share a warehouse or a
 #: module's fixtures run on one worker (tests/conftest.py)
@@ -75,6 +77,10 @@ test: install
 ## Slow suites: end-to-end runs, and the Dagster UI in headless Chromium (Debian's package).
 test-slow: install chromium
 	$(BIN)/pytest -m slow $(PARALLEL)
+
+## The reliability suite alone (faults, bad input, PII; also part of test-slow): tests/reliability.
+test-reliability: install
+	$(BIN)/pytest -m reliability $(PARALLEL) tests/reliability
 
 ## A CJK font, so that the report's charts render Chinese labels (Debian's package).
 fonts:

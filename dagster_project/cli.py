@@ -108,11 +108,14 @@ def run(
     from dagster_project.locking import WarehouseUnavailable, check_writable
     from dagster_project.settings import SettingsError, pii_key
 
+    from dagster_project.template import TemplateError, load_templates
+
     settings = _settings(landing, warehouse)
-    try:
-        pii_key()  # staging cannot hash PII without it: refuse before anything is loaded
+    try:  # refuse before anything is loaded: each would stop the run halfway
+        pii_key()  # staging cannot hash PII without it
+        load_templates(settings.templates_dir)  # nothing can be scored with a broken template
         check_writable(settings.warehouse)
-    except (SettingsError, WarehouseUnavailable) as exc:
+    except (SettingsError, TemplateError, WarehouseUnavailable) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     available = landing_months(settings.landing_dir)
@@ -356,6 +359,18 @@ def docs(
             serve_docs(out_dir, port)
         except KeyboardInterrupt:
             console.print("stopped")
+
+
+@app.command()
+def ui(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the web UI.")] = 3000,
+) -> None:
+    """The Dagster UI and daemon on this code location; Ctrl-C or SIGTERM stops all of it within 10 s."""
+    from dagster_project.serve.ui import run_ui
+
+    console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C stops it)")
+    raise typer.Exit(run_ui(host, port))
 
 
 @app.command()

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.failpoints import failpoint
 from dagster_project.ingest.discovery import LandingFile, file_sha256, landing_files
 from dagster_project.ingest.feeds import DUCKDB_TYPES, FEEDS, Column, Feed
 from dagster_project.settings import LOCAL_TIMEZONE
@@ -443,6 +444,7 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
                 lf.name, "loaded", loaded, quarantined, message, months, loaded + quarantined, superseded
             )
             _record(con, lf, size, sha, encoding, result, now)
+            failpoint("load.before_commit")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -19,6 +19,7 @@ from datetime import date, datetime
 
 import duckdb
 
+from dagster_project.failpoints import failpoint
 from dagster_project.sql import query, table_columns, table_exists
 
 RELEASED_TABLES = {
@@ -177,6 +178,7 @@ def publish_month(
                 f"SELECT CAST(? AS BIGINT) AS release_id, * FROM marts.{table} WHERE period_month = ?",
                 [release_id, month],
             )
+        failpoint("publish.before_commit")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

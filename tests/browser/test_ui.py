@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -96,16 +95,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
                 os.environ[key] = value
     port = _free_port()
     server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("dagster")),
-            "dev",
-            "-m",
-            "dagster_project.definitions",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
+        [str(Path(sys.executable).with_name("scorecard")), "ui", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
         cwd=root,
         stdout=subprocess.DEVNULL,
@@ -125,12 +115,8 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
                 time.sleep(1)
         yield {"base": base, "warehouse": warehouse}
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:  # the daemon may still be winding a run down
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        server.terminate()  # `scorecard ui` stops dagster dev and everything it started
+        server.wait(timeout=30)
 
 
 def test_lineage_from_a_raw_feed_to_the_published_scorecard(ui: dict) -> None:

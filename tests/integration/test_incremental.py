@@ -18,8 +18,7 @@ import pytest
 
 from dagster_project.pipeline import failure_messages
 from dagster_project.resources import LandingZone, Warehouse
-from tests.conftest import query, tick_landing_sensor
-from tests.integration.conftest import LATE_FILE
+from tests.conftest import LATE_FILE, query, tick_landing_sensor
 
 #: End-to-end runs of the whole pipeline (minutes each): `make test-slow`, which .ci/run also runs.
 pytestmark = pytest.mark.slow

@@ -13,8 +13,7 @@ import pytest
 from dagster_project.cli import GATE_FAILED_EXIT_CODE
 from dagster_project.ingest.feeds import FEEDS
 from dagster_project.pipeline import materialize_all
-from tests.conftest import query, write_delivery
-from tests.integration.conftest import table_counts
+from tests.conftest import query, table_counts, write_delivery
 from tests.master_data import write_master_data
 
 #: End-to-end runs of the whole pipeline (minutes each): `make test-slow`, which .ci/run also runs.

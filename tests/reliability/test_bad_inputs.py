@@ -169,3 +169,8 @@ def test_a_file_still_being_written_is_not_loaded_half(tmp_path: Path, tally: ob
             assert results["leads/leads_2025-06-02.csv"].rows_loaded == 10_000
     finally:
         writer.kill()
+
+
+def test_the_readme_lists_every_case() -> None:
+    readme = (Path(__file__).parent / "README.md").read_text(encoding="utf-8")
+    assert [case.id for case in CASES if f"| `{case.id}` |" not in readme] == []

@@ -1,0 +1,77 @@
+"""`make ui` stops whole within 10 s of Ctrl-C (SIGINT to its process group, as a terminal sends
+it) or of SIGTERM to `make` (as a service manager sends it), leaving no process behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+from dagster_project.settings import PROJECT_ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.reliability]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("stop", ["ctrl_c", "sigterm"])
+def test_make_ui_stops_within_10_s_leaving_nothing(stop: str, tmp_path: Path, tally: object) -> None:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "SCORECARD_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+        "SCORECARD_LANDING_DIR": str(tmp_path / "landing"),
+        "UI_PORT": str(port),
+    }
+    make = subprocess.Popen(
+        ["make", "-s", "-C", str(PROJECT_ROOT), "ui"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    tree: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and make.poll() is None, "the UI did not start"
+                time.sleep(1)
+        tree = [psutil.Process(make.pid), *psutil.Process(make.pid).children(recursive=True)]
+        assert any("dagster_webserver" in " ".join(p.cmdline()) for p in tree)
+        if stop == "ctrl_c":
+            os.killpg(make.pid, signal.SIGINT)
+        else:
+            make.terminate()
+        started = time.monotonic()
+        alive = tree
+        while alive and time.monotonic() - started < 10:
+            time.sleep(0.25)
+            alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        assert alive == [], [(p.pid, p.cmdline()[:4]) for p in alive]
+        tally("fault")
+    finally:  # whatever the outcome, leave nothing for the next test
+        for process in tree or [psutil.Process(make.pid)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+        make.wait(timeout=30)
