@@ -107,7 +107,6 @@ def run(
     from dagster_project.ingest.discovery import landing_months
     from dagster_project.locking import WarehouseUnavailable, check_writable
     from dagster_project.settings import SettingsError, pii_key
-
     from dagster_project.template import TemplateError, load_templates
 
     settings = _settings(landing, warehouse)
