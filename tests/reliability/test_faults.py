@@ -10,13 +10,17 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from dagster_project.demo.generate import generate
 from dagster_project.ingest.feeds import FEEDS
+from dagster_project.keys import PUBLISHED
+from dagster_project.pipeline import materialize_all
 from dagster_project.publish import verify
 from dagster_project.settings import DEFAULT_TEMPLATES_DIR
 
@@ -215,3 +219,23 @@ def test_a_full_or_read_only_disk_is_refused_with_a_clear_message(
     assert read_only.returncode == 1 and "not writable" in read_only.stdout, read_only.stdout
     assert "Traceback" not in read_only.stdout
     tally("fault", count=2)
+
+
+def test_scoring_and_publishing_a_month_ten_times_leaves_identical_marts_and_one_release(
+    landing: Path, reference: dict, tmp_path: Path, tally: object
+) -> None:
+    """The month's scorecard marts (with their blocking checks) and its publication, ten times in a
+    row on a copy of the reference warehouse: the marts equal the reference's, and the month keeps
+    its one release."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(reference["warehouse"], warehouse)
+    selection = dg.AssetSelection.assets(["marts", "scorecard"], ["marts", "scorecard_indicator"], PUBLISHED)
+    for _ in range(10):
+        result = materialize_all(
+            landing, warehouse, "2025-02", "2025-02", selection=selection, column_lineage=False
+        )
+        assert result.success, [e.message for e in result.get_step_failure_events()]
+    assert marts_differences(warehouse, reference["warehouse"]) == 0
+    assert releases(warehouse) == reference["releases"]
+    assert [month for month, _ in releases(warehouse)].count(date(2025, 2, 1)) == 1
+    tally("fault", count=0)

@@ -34,7 +34,7 @@ in_quarantine as (
 
 select
     attempts.feed,
-    attempts.file_date as file_date,
+    attempts.file_date,
     count(*) as files,
     sum(attempts.rows_read) as rows_read,
     sum(coalesce(in_raw.n, 0)) as rows_in_raw,
