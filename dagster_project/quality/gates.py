@@ -10,15 +10,18 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
-import pandas as pd
 
 from dagster_project.partitions import Month
 from dagster_project.quality.gx_runner import Outcome, build_data_docs, validate
 from dagster_project.quality.suites import Suite, expected_gates, gate_name, load_suites
 from dagster_project.sql import query, table_exists
+
+if TYPE_CHECKING:  # pandas takes ~2 s to import: only the processes that validate pay for it
+    import pandas as pd
 
 
 def gx_root_for(warehouse: Path) -> Path:

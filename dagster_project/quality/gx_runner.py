@@ -13,11 +13,12 @@ import logging
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from dagster_project.quality.suites import Suite
+
+if TYPE_CHECKING:  # pandas takes ~2 s to import: only the processes that validate pay for it
+    import pandas as pd
 
 SAMPLE_ROWS = 5
 

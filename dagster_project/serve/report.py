@@ -14,7 +14,6 @@ from pathlib import Path
 import jinja2
 
 from dagster_project.reports import fmt
-from dagster_project.serve.report_charts import render_png, report_charts
 from dagster_project.serve.report_data import ReportData
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -58,6 +57,8 @@ def write_report(data: ReportData, out_dir: Path) -> ReportFiles:
     """``scorecard_report_<month>.html`` and ``charts_<month>/<chart>.png`` in ``out_dir``."""
     charts_dir = out_dir / f"charts_{data.month}"
     charts_dir.mkdir(parents=True, exist_ok=True)
+    from dagster_project.serve.report_charts import render_png, report_charts  # altair: ~2 s to import
+
     images = {name: render_png(chart) for name, chart in report_charts(data).items()}
     charts = {}
     for name, png in images.items():
