@@ -60,3 +60,41 @@ def test_the_suites_of_several_feeds_run_in_one_process_and_record_a_result_per_
     for guard in ("raw/teams", "raw/branches"):
         checks = run_checks(raw_con, guard, suites_guarding(guard), months, TODAY, warehouse, "run-later")
         assert all(c.passed for c in checks), guard
+
+
+def test_a_row_lost_after_loading_fails_the_accounting_gate_of_its_month(
+    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Rows read = loaded + quarantined + superseded, per feed and month: a redelivery keeps the
+    books balanced, a row that disappears from ``raw`` fails ``ingestion_health``."""
+    landing = tmp_path / "landing"
+    write_master_data(landing, day="2025-01-01")
+    load_feed(raw_con, landing, "branches")
+    (landing / "branches" / "branches_2025-01-01.csv").write_text(
+        "branch_id,branch_name,region\nB1,上海分行,华东\nB2,北京分行,华北\n", encoding="utf-8"
+    )
+    load_feed(raw_con, landing, "branches")  # re-delivered with one more branch
+    months = months_between(date(2025, 1, 1), date(2025, 2, 1))
+    warehouse = tmp_path / "warehouse.duckdb"
+    (balanced,) = [
+        c
+        for c in run_checks(
+            raw_con, "raw/branches", suites_guarding("raw/branches"), months, TODAY, warehouse, "a"
+        )
+        if c.check_name == "ingestion_health"
+    ]
+    assert balanced.passed
+    assert raw_con.execute(
+        "SELECT rows_read, rows_in_raw, rows_superseded, rows_unaccounted FROM raw._row_accounting"
+    ).fetchall() == [(3, 2, 1, 0)]
+
+    raw_con.execute("DELETE FROM raw.branches WHERE branch_id = 'B2'")  # a row lost behind the loader's back
+    (lost,) = [
+        c
+        for c in run_checks(
+            raw_con, "raw/branches", suites_guarding("raw/branches"), months, TODAY, warehouse, "b"
+        )
+        if c.check_name == "ingestion_health"
+    ]
+    assert not lost.passed
+    assert "rows_unaccounted" in str(lost.metadata["failed_expectations"].value)

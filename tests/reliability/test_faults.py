@@ -23,6 +23,7 @@ from dagster_project.keys import PUBLISHED
 from dagster_project.pipeline import materialize_all
 from dagster_project.publish import verify
 from dagster_project.settings import DEFAULT_TEMPLATES_DIR
+from tests.reliability.pii_scan import file_texts, pii_values, text_hits
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
 
@@ -170,6 +171,14 @@ def test_kills_in_ingestion_dbt_and_publication_leave_a_warehouse_a_rerun_comple
     assert releases(warehouse) == reference["releases"]
     assert marts_differences(warehouse, reference["warehouse"]) == 0
     assert inconsistencies(warehouse) == (0, [])
+
+    # the run logs of all five runs hold neither PII nor the key
+    logs = file_texts(warehouse.parent / "logs", ("*.log",))
+    assert len(logs) == 5
+    hits = text_hits(logs, pii_values(landing))
+    hits += [where for where, text in logs.items() if os.environ["SCORECARD_PII_KEY"] in text]
+    tally("security", pii_hits=len(hits))
+    assert hits == []
 
 
 def test_a_corrupted_template_stops_the_run_before_it_starts_naming_file_row_and_field(
