@@ -14,7 +14,7 @@ export SCORECARD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
 SQL_VENV := .venv-sql
 
-.PHONY: install prepare run generate ui sql docs fonts test test-slow test-reliability chromium lint clean
+.PHONY: install prepare run generate ui sql docs fonts test test-slow test-reliability bench chromium lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,10 @@ test-slow: install chromium
 test-reliability: install
 	$(BIN)/pytest -m reliability $(PARALLEL) tests/reliability
 
+## The benchmark at one scale factor (1 ≈ 1 M engagement events over six months): benchmarks/run.py.
+bench: install
+	$(BIN)/python benchmarks/run.py --scale $(SCALE) --months $(MONTHS)
+
 ## A CJK font, so that the report's charts render Chinese labels (Debian's package).
 fonts:
 	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { command -v apt-get >/dev/null && \
@@ -93,8 +97,8 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 lint: install
-	$(BIN)/ruff check dagster_project tests
-	$(BIN)/ruff format --check dagster_project tests
+	$(BIN)/ruff check dagster_project tests benchmarks
+	$(BIN)/ruff format --check dagster_project tests benchmarks
 	cd dbt_project && SCORECARD_WAREHOUSE=$(CURDIR)/data/.lint.duckdb ../$(BIN)/sqlfluff lint models macros tests
 	cd dagster_project/sql && ../../$(BIN)/sqlfluff lint .
 	cd expectations/batches && ../../$(BIN)/sqlfluff lint --config ../../dagster_project/sql/.sqlfluff .
