@@ -58,7 +58,8 @@ def diff_landing(
     now = time.time() if now is None else now
     changed, following = [], {}
     for lf in files:
-        stat = lf.path.stat()
+        # a refused file (a link out of the landing zone) is never read, not even to hash it
+        stat = lf.path.lstat() if lf.refusal else lf.path.stat()
         before = cursor.get(lf.name)
         same = before is not None and (before.size, before.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
         if same and not before.settling:
@@ -67,7 +68,7 @@ def diff_landing(
         if not same and now - stat.st_mtime_ns / 1e9 < SETTLE_SECONDS:
             following[lf.name] = Seen(stat.st_size, stat.st_mtime_ns, before.sha256 if before else "", True)
             continue
-        digest = hasher(lf.path)
+        digest = hashlib.sha256(lf.refusal.encode()).hexdigest() if lf.refusal else hasher(lf.path)
         following[lf.name] = Seen(stat.st_size, stat.st_mtime_ns, digest)
         if not before or before.sha256 != digest:
             changed.append(lf)

@@ -72,16 +72,18 @@ def landing_files(
     today = today or local_today()
     found: list[LandingFile] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not (path.is_file() or path.is_symlink()):
+        if path.name.startswith("."):
             continue
         match = FILE_NAME.match(path.name)
         try:
             day = date.fromisoformat(match["day"]) if match and match["feed"] == feed else None
         except ValueError:
             day = None
-        if _outside(path, root) or not path.is_file():
+        if _outside(path, root):
             refusal = f"links outside the landing zone (to {path.resolve()}); not read"
             found.append(LandingFile(feed, path, day, refusal))
+        elif not path.is_file():  # a folder, or a link to one
+            continue
         elif day is None:
             found.append(LandingFile(feed, path, None))
         elif day > today:

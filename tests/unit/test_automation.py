@@ -15,6 +15,7 @@ from dagster_project.keys import PUBLISHED, REPUBLICATION_TAG
 from dagster_project.partitions import month_partition, previous_month_partition, run_months
 from dagster_project.schedules import daily_refresh, monthly_publication
 from dagster_project.sensors import decode_cursor
+from dagster_project.settings import LOCAL_TIMEZONE
 from tests.conftest import tick_landing_sensor, write_delivery
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -196,3 +197,27 @@ def test_a_schema_change_of_the_models_is_answered_with_the_full_refresh_to_run(
     (hint,) = failure_hints([dbt], "2025-01:2025-06")
     assert "scorecard backfill --months 2025-01:2025-06 --full-refresh" in hint
     assert failure_hints([StepFailure("raw__leads", "boom", "error")], "2025-01:2025-06") == []
+
+
+def test_the_sensor_never_reads_a_link_out_of_the_zone_and_sends_refused_files_to_the_current_month(
+    landing: Path, tmp_path: Path
+) -> None:
+    """A link out of the landing zone (even a dangling one) and a file dated in the future are
+    not deliveries: never read, and recorded by a run of the current month, not of 2099."""
+    (landing / "leads" / "leads_2025-02-04.csv").symlink_to(tmp_path / "gone.csv")  # dangling
+    write_delivery(landing, "leads", "2099-01-01", [{"lead_id": "L9"}])
+    with dg.instance_for_test() as instance:
+        first = tick_landing_sensor(landing, instance, None)
+        # the link was just made: it settles for a tick, like any file that just changed
+        requests = [*first.run_requests, *tick_landing_sensor(landing, instance, first.cursor).run_requests]
+    by_month: dict[str, str] = {}
+    for request in requests:
+        by_month[request.partition_key] = (
+            by_month.get(request.partition_key, "") + request.tags["scorecard/files"]
+        )
+    current = month_partition(datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
+    assert (
+        "leads/leads_2025-02-04.csv" in by_month[current]
+        and "leads/leads_2099-01-01.csv" in by_month[current]
+    )
+    assert not any(key.startswith("2099") for key in by_month)
