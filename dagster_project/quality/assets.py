@@ -98,7 +98,10 @@ def feed_check_results(
     results (recorded in ``quality.gate_results``)."""
     guard = key.to_user_string()
     suites = [s for s in suites_guarding(guard) if dg.AssetCheckKey(key, s.name) in selected]
-    return run_checks(con, guard, suites, months, local_today(), warehouse, run_id) if suites else []
+    if not suites:
+        return []
+    # the index of the Data Docs is refreshed by the marts' checks, once a run (gates.run_checks)
+    return run_checks(con, guard, suites, months, local_today(), warehouse, run_id, refresh_index=False)
 
 
 def _marts_check(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:

@@ -123,16 +123,22 @@ def run_checks(
     today: date,
     warehouse: Path,
     run_id: str,
+    refresh_index: bool = True,
 ) -> list[dg.AssetCheckResult]:
     """Run the suites that guard the asset ``guard`` for every month, record the results, add
-    them to the Data Docs, and return one check result per suite."""
+    them to the Data Docs, and return one check result per suite.
+
+    ``refresh_index``: rebuild the Data Docs' index too. GX builds it from every validation
+    result ever stored, so its cost grows with the history: the raw feeds' steps (fourteen a run)
+    render their own result pages only, and the marts' checks, which run once after them,
+    refresh the index (built by any step when it does not exist yet)."""
     gx_root = gx_root_for(warehouse)
     results = {}
     for suite in suites:
         results[suite.name] = run_suite(con, suite, guard, months, today, gx_root, run_id)
         record(con, suite, guard, results[suite.name], run_id)
     result_ids = [o.result_id for r in results.values() for o in r.values()]
-    docs = build_data_docs(gx_root, result_ids) if result_ids else None
+    docs = build_data_docs(gx_root, result_ids, refresh_index) if result_ids else None
     return [check_result(suite, guard, results[suite.name], docs) for suite in suites]
 
 

@@ -157,10 +157,11 @@ def validate(frame: pd.DataFrame, suite: Suite, gx_root: Path, run_name: str) ->
     return outcome
 
 
-def build_data_docs(gx_root: Path, result_ids: list[Any] | None = None) -> Path:
+def build_data_docs(gx_root: Path, result_ids: list[Any] | None = None, refresh_index: bool = True) -> Path:
     """Render the Data Docs pages of the validation results given (all stored ones when None)
-    and the site's index; return the index page. Rendering only the new results keeps a run's
-    cost independent of the history kept."""
+    and, when asked or missing, the site's index; return the index page. Rendering only the new
+    results keeps a step's cost independent of the history kept (the index's is not)."""
     context = _context(str(gx_root))
-    context.build_data_docs(resource_identifiers=result_ids)
-    return gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    index = gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    context.build_data_docs(resource_identifiers=result_ids, build_index=refresh_index or not index.exists())
+    return index

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import psutil
 import pytest
 
 from dagster_project.demo.generate import generate
@@ -103,6 +104,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
+    server_process = psutil.Process(server.pid)
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -115,8 +117,18 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
                 time.sleep(1)
         yield {"base": base, "warehouse": warehouse}
     finally:
-        server.terminate()  # `scorecard ui` stops dagster dev and everything it started
-        server.wait(timeout=30)
+        # SIGTERM, as a service manager stops it: `scorecard ui` stops dagster dev and everything
+        # it started (tests/reliability/test_ui_stops.py does Ctrl-C through `make ui`)
+        tree = [server_process, *server_process.children(recursive=True)]
+        server.terminate()
+        stopped = time.monotonic()
+        alive = tree
+        while alive and time.monotonic() - stopped < 10:
+            time.sleep(0.25)
+            alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        for process in alive:
+            process.kill()
+        assert not alive, f"still running {time.monotonic() - stopped:.0f} s after SIGTERM: {alive}"
 
 
 def test_lineage_from_a_raw_feed_to_the_published_scorecard(ui: dict) -> None:

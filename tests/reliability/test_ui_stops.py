@@ -1,5 +1,6 @@
 """`make ui` stops whole within 10 s of Ctrl-C (SIGINT to its process group, as a terminal sends
-it) or of SIGTERM to `make` (as a service manager sends it), leaving no process behind."""
+it), leaving no process behind. SIGTERM to `scorecard ui` (what `make` forwards, and what a
+service manager sends) is asserted where the browser suite stops its UI (tests/browser)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.parametrize("stop", ["ctrl_c", "sigterm"])
-def test_make_ui_stops_within_10_s_leaving_nothing(stop: str, tmp_path: Path, tally: object) -> None:
+def test_make_ui_stops_within_10_s_of_ctrl_c_leaving_nothing(tmp_path: Path, tally: object) -> None:
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home)
@@ -59,10 +59,7 @@ def test_make_ui_stops_within_10_s_leaving_nothing(stop: str, tmp_path: Path, ta
                 time.sleep(1)
         tree = [psutil.Process(make.pid), *psutil.Process(make.pid).children(recursive=True)]
         assert any("dagster_webserver" in " ".join(p.cmdline()) for p in tree)
-        if stop == "ctrl_c":
-            os.killpg(make.pid, signal.SIGINT)
-        else:
-            make.terminate()
+        os.killpg(make.pid, signal.SIGINT)
         started = time.monotonic()
         alive = tree
         while alive and time.monotonic() - started < 10:
