@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,11 +22,11 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import psutil
 import pytest
 
 from dagster_project.demo.generate import generate
 from dagster_project.pipeline import materialize_all
+from tests.ui_process import free_port, process_tree, still_running, wait_until_serving
 
 pytestmark = pytest.mark.slow
 
@@ -43,12 +42,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _graphql(base: str, query: str, variables: dict | None = None) -> dict:
@@ -94,7 +87,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("scorecard")), "ui", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
@@ -104,31 +97,18 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    server_process = psutil.Process(server.pid)
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/server_info", timeout=5)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("dagster-webserver did not start") from None
-                time.sleep(1)
+        wait_until_serving(port, server, timeout=180)
         yield {"base": base, "warehouse": warehouse}
     finally:
         # SIGTERM, as a service manager stops it: `scorecard ui` stops dagster dev and everything
         # it started (tests/reliability/test_ui_stops.py does Ctrl-C through `make ui`)
-        tree = [server_process, *server_process.children(recursive=True)]
+        tree = process_tree(server.pid)
         server.terminate()
-        stopped = time.monotonic()
-        alive = tree
-        while alive and time.monotonic() - stopped < 10:
-            time.sleep(0.25)
-            alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        alive = still_running(tree, within=10)
         for process in alive:
             process.kill()
-        assert not alive, f"still running {time.monotonic() - stopped:.0f} s after SIGTERM: {alive}"
+        assert not alive, f"still running 10 s after SIGTERM: {alive}"
 
 
 def test_lineage_from_a_raw_feed_to_the_published_scorecard(ui: dict) -> None:

@@ -8,31 +8,23 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
 
 from dagster_project.settings import PROJECT_ROOT
+from tests.ui_process import free_port, process_tree, still_running, wait_until_serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_make_ui_stops_within_10_s_of_ctrl_c_leaving_nothing(tmp_path: Path, tally: object) -> None:
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
@@ -49,22 +41,11 @@ def test_make_ui_stops_within_10_s_of_ctrl_c_leaving_nothing(tmp_path: Path, tal
     )
     tree: list[psutil.Process] = []
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and make.poll() is None, "the UI did not start"
-                time.sleep(1)
-        tree = [psutil.Process(make.pid), *psutil.Process(make.pid).children(recursive=True)]
+        wait_until_serving(port, make)
+        tree = process_tree(make.pid)
         assert any("dagster_webserver" in " ".join(p.cmdline()) for p in tree)
         os.killpg(make.pid, signal.SIGINT)
-        started = time.monotonic()
-        alive = tree
-        while alive and time.monotonic() - started < 10:
-            time.sleep(0.25)
-            alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        alive = still_running(tree, within=10)
         assert alive == [], [(p.pid, p.cmdline()[:4]) for p in alive]
         tally("fault")
     finally:  # whatever the outcome, leave nothing for the next test
