@@ -2,20 +2,25 @@
 
     python benchmarks/run.py --scale 0.1 [--months 6] [--work DIR]      (or: make bench SCALE=0.1)
 
-For one scale factor it generates a demo landing zone (timed apart; the last day of engagement
-events is held back), then times, in this process, with the peak RSS of the process tree
-(this process and the dbt processes it starts, sampled every 0.2 s):
+For one scale factor it generates a demo landing zone of ``--months`` months ending with the
+current month (timed apart; files dated after today are not delivered yet, and the last
+delivered day is held back), then times, with the peak RSS of the process tree (sampled every
+0.2 s), the command an operator runs, ``scorecard run`` (a process of its own, with its own
+Dagster instance):
 
-* **full**: every asset for every month (ingestion of each feed with its GX checks, the dbt
-  steps, the marts' checks, publication, the analytics views, the report), phase by phase from
-  the run's step events, and dbt's own time per layer from each invocation's ``run_results.json``;
+* **full**: every asset for every month: start-up (imports, definitions, manifest), ingestion of
+  each feed with its GX checks, the dbt steps and dbt's own time per layer (each invocation's
+  ``run_results.json``), the marts' checks, publication, the analytics views, the report,
+  phase by phase from the run's step events;
 * **floor**: the SQL dbt compiled for the run (from dbt's ``target/``), executed directly, model
   after model in dbt's order, in one DuckDB connection on a copy of the warehouse holding the
   same raw and reference tables: no orchestration, no tests, no gates. Pipeline ÷ floor;
-* **incremental**: the held-back day delivered, the pipeline run again: incremental ÷ full;
-* **no-change**: the pipeline run again with nothing new.
+* **no-change**: ``scorecard run`` again with nothing new;
+* **incremental**: the held-back day delivered and its month run (``scorecard run --months M:M``,
+  the run the landing sensor requests for a new file): incremental ÷ full.
 
-Results: ``benchmarks/results/scale-<S>.md`` and ``.csv`` (one row per measured phase), and
+``--only full`` skips the no-change and incremental runs (the growth study). Results:
+``benchmarks/results/scale-<S>.md`` and ``.csv`` (one row per measured phase), and
 ``benchmarks/results/phases.png``, time per phase against scale over every scale measured so far.
 """
 
@@ -26,6 +31,7 @@ import csv
 import json
 import os
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -83,10 +89,12 @@ class PeakRss:
         return self.peak / 2**20
 
 
-def step_seconds(instance: object, run_id: str) -> dict[str, float]:
-    """Seconds per step of a run, from its STEP_START and STEP_SUCCESS/FAILURE events."""
-    started, seconds = {}, {}
+def step_seconds(instance: object, run_id: str) -> tuple[dict[str, float], float, float]:
+    """Seconds per step of a run (STEP_START to STEP_SUCCESS/FAILURE), and when the run started
+    and ended (epoch seconds)."""
+    started, seconds, stamps = {}, {}, []
     for record in instance.all_logs(run_id):
+        stamps.append(record.timestamp)
         event = record.dagster_event
         if event is None or event.step_key is None:
             continue
@@ -94,7 +102,7 @@ def step_seconds(instance: object, run_id: str) -> dict[str, float]:
             started[event.step_key] = record.timestamp
         elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
             seconds[event.step_key] = record.timestamp - started[event.step_key]
-    return seconds
+    return seconds, min(stamps), max(stamps)
 
 
 def phase_of(step: str) -> str:
@@ -111,37 +119,48 @@ def phase_of(step: str) -> str:
     return step
 
 
-def dbt_layers(run_started: float) -> dict[str, float]:
-    """dbt's execution time per layer (staging, intermediate, marts, ...) of the invocations that
-    wrote their ``run_results.json`` after ``run_started``."""
+def _run_results(since: float) -> list[Path]:
+    """The ``run_results.json`` of the dbt invocations that ended after ``since``, in order."""
+    paths = [
+        p
+        for p in (ROOT / "dbt_project" / "target").glob("dbt_*/run_results.json")
+        if p.stat().st_mtime >= since
+    ]
+    return sorted(paths, key=lambda p: p.stat().st_mtime)
+
+
+def _manifest() -> dict:
+    return json.loads((ROOT / "dbt_project" / "target" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def dbt_layers(since: float, slowest: int = 5) -> list[Measure]:
+    """dbt's execution time per layer (models by folder, seeds, tests) of the invocations that
+    ended after ``since``, and its slowest models."""
+    nodes = _manifest()["nodes"]
     layers: dict[str, float] = defaultdict(float)
-    for path in (ROOT / "dbt_project" / "target").glob("dbt_*/run_results.json"):
-        if path.stat().st_mtime < run_started:
-            continue
+    models: dict[str, float] = defaultdict(float)
+    for path in _run_results(since):
         for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
-            node = result["unique_id"]
-            kind = node.split(".")[0]
-            layer = node.split(".")[2] if kind == "model" else kind
-            layers[f"dbt {kind}s: {layer}" if kind == "model" else f"dbt {kind}s"] += result["execution_time"]
-    return dict(layers)
+            node = nodes.get(result["unique_id"], {})
+            kind = result["unique_id"].split(".")[0]
+            if kind == "model":
+                layers[f"dbt models: {node.get('fqn', ['', '?'])[1]}"] += result["execution_time"]
+                models[node.get("name", result["unique_id"])] += result["execution_time"]
+            else:
+                layers[f"dbt {kind}s"] += result["execution_time"]
+    measures = [Measure(layer, t) for layer, t in sorted(layers.items())]
+    top = sorted(models.items(), key=lambda item: -item[1])[:slowest]
+    return measures + [Measure(f"dbt slowest model: {name}", t) for name, t in top]
 
 
-def compiled_models(run_started: float) -> list[tuple[str, str, str]]:
-    """``(relation, materialization, compiled SQL)`` of every model dbt ran since ``run_started``,
-    in dbt's order (master data first, then the monthly set, then the analytics views)."""
-    manifest = json.loads((ROOT / "dbt_project" / "target" / "manifest.json").read_text(encoding="utf-8"))
+def compiled_models(since: float) -> list[tuple[str, str, str]]:
+    """``(relation, materialization, compiled SQL)`` of every model dbt ran since ``since``, in
+    dbt's order (master data first, then the monthly set, then the analytics views)."""
+    nodes = _manifest()["nodes"]
     models = []
-    paths = sorted(
-        (
-            p
-            for p in (ROOT / "dbt_project" / "target").glob("dbt_*/run_results.json")
-            if p.stat().st_mtime >= run_started
-        ),
-        key=lambda p: p.stat().st_mtime,
-    )
-    for path in paths:
+    for path in _run_results(since):
         for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
-            node = manifest["nodes"].get(result["unique_id"])
+            node = nodes.get(result["unique_id"])
             if not node or node["resource_type"] != "model" or not result.get("compiled_code"):
                 continue
             materialized = node["config"]["materialized"]
@@ -178,81 +197,149 @@ def run_floor(warehouse: Path, floor_db: Path, models: list[tuple[str, str, str]
     )
 
 
-def pipeline_run(
-    landing: Path, warehouse: Path, first: str, last: str, label: str
-) -> tuple[Measure, list[Measure]]:
+@dataclass
+class Zone:
+    """The benchmark's landing zone, warehouse and Dagster instance, and the environment of the
+    ``scorecard`` processes it starts."""
+
+    work: Path
+    first_month: str
+
+    @property
+    def landing(self) -> Path:
+        return self.work / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.work / "warehouse.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.work / "dagster_home"
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "SCORECARD_LANDING_DIR": str(self.landing),
+            "SCORECARD_WAREHOUSE": str(self.warehouse),
+            "SCORECARD_FIRST_MONTH": self.first_month,
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+
+
+def scorecard_run(zone: Zone, label: str, *args: str) -> tuple[Measure, list[Measure]]:
+    """``scorecard run [args]`` in a process of its own, timed whole and phase by phase."""
     import dagster as dg
 
-    from dagster_project.pipeline import materialize_all
-
-    instance = dg.DagsterInstance.ephemeral()
     started_at = time.time()
     with PeakRss() as rss:
         started = time.perf_counter()
-        result = materialize_all(landing, warehouse, first, last, instance=instance, column_lineage=False)
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("scorecard")), "run", *args],
+            env=zone.env(),
+            cwd=zone.work,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - started
-    if not result.success:
-        failed = ", ".join(e.step_key or "?" for e in result.get_step_failure_events())
-        print(f"  note: {label} run had failed steps ({failed})")
-    steps = step_seconds(instance, result.run_id)
+    if done.returncode not in (0, 3):
+        raise SystemExit(
+            f"{label}: scorecard run failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+        )
+    print(f"--- {label}: scorecard run {' '.join(args)} (exit {done.returncode}, {seconds:.1f} s)")
+    print("\n".join(done.stdout.splitlines()[-12:]))
+    whole = Measure(f"{label}: whole run", seconds, rss.mib, f"exit {done.returncode}")
+    os.environ["DAGSTER_HOME"] = str(zone.dagster_home)  # the instance the command wrote to
+    instance = dg.DagsterInstance.get()
+    runs = [r for r in instance.get_runs() if r.run_id and _created(instance, r.run_id) >= started_at]
+    if not runs:
+        return whole, [Measure(f"{label} · no Dagster run: nothing to do", seconds)]
     phases: dict[str, float] = defaultdict(float)
-    for step, step_time in steps.items():
-        phases[phase_of(step)] += step_time
-    parts = [Measure(f"{label} · {phase}", t) for phase, t in sorted(phases.items())]
-    parts.append(
-        Measure(f"{label} · orchestration (run time not in any step)", seconds - sum(steps.values()))
-    )
-    parts += [Measure(f"{label} · {layer}", t) for layer, t in sorted(dbt_layers(started_at).items())]
-    return Measure(f"{label}: whole run", seconds, rss.mib), parts
+    first_event, last_event = float("inf"), 0.0
+    for run in runs:
+        steps, run_start, run_end = step_seconds(instance, run.run_id)
+        first_event, last_event = min(first_event, run_start), max(last_event, run_end)
+        for step, step_time in steps.items():
+            phases[phase_of(step)] += step_time
+        phases["orchestration (run time not in any step)"] += run_end - run_start - sum(steps.values())
+    parts = [Measure(f"{label} · start-up (imports, definitions, manifest)", first_event - started_at)]
+    parts += [Measure(f"{label} · {phase}", t) for phase, t in sorted(phases.items())]
+    parts.append(Measure(f"{label} · after the run (summary, outcomes)", started_at + seconds - last_event))
+    parts += [Measure(f"{label} · {m.phase}", m.seconds) for m in dbt_layers(started_at)]
+    return whole, parts
 
 
-def months_of(landing: Path) -> tuple[str, str]:
-    from dagster_project.ingest.discovery import landing_months
-
-    months = landing_months(landing)
-    return months[0], months[-1]
+def _created(instance: object, run_id: str) -> float:
+    stats = instance.get_run_stats(run_id)
+    return stats.start_time or stats.launch_time or 0.0
 
 
-def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
+def prepare_zone(scale: float, months: int, work: Path) -> tuple[Zone, Measure, list[Path]]:
+    """Generate the landing zone: ``months`` months ending with the current month (local time);
+    files dated after today are left out (not delivered yet) and the last delivered day's files
+    are held back in ``held_back/``."""
     from dagster_project.demo.generate import generate
+    from dagster_project.ingest.discovery import landing_files
+    from dagster_project.ingest.feeds import FEEDS
+    from dagster_project.settings import local_today
 
     shutil.rmtree(work, ignore_errors=True)
-    landing, warehouse, held = work / "landing", work / "warehouse.duckdb", work / "held_back"
-    measures = []
+    today = local_today()
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    first = f"{index // 12}-{index % 12 + 1:02d}"
+    zone = Zone(work, first)
     started = time.perf_counter()
-    written = generate(landing, scale=scale, start="2025-01", months=months, seed=7, show_progress=False)
-    measures.append(
-        Measure(
-            "generate the landing zone (not part of the pipeline)",
-            time.perf_counter() - started,
-            note=f"{written.get('engagement_events', 0):,} engagement events",
-        )
+    written = generate(zone.landing, scale=scale, start=first, months=months, seed=7, show_progress=False)
+    generated = Measure(
+        "generate the landing zone (not part of the pipeline)",
+        time.perf_counter() - started,
+        note=f"{written.get('engagement_events', 0):,} engagement events, {first} … {today:%Y-%m}",
     )
-    held.mkdir(parents=True)
-    last_day = sorted((landing / HELD_BACK_FEED).glob(f"{HELD_BACK_FEED}_*.csv"))[-1]
-    shutil.move(last_day, held / last_day.name)
-    first, last = months_of(landing)
+    files = [lf for feed in FEEDS for lf in landing_files(zone.landing, feed)]
+    for lf in files:
+        if lf.file_date and lf.file_date > today:
+            lf.path.unlink()
+    last_day = max(lf.file_date for lf in files if lf.file_date and lf.file_date <= today)
+    held = work / "held_back"
+    held.mkdir()
+    moved = []
+    for lf in files:
+        if lf.file_date == last_day:
+            moved.append(held / lf.path.name)
+            shutil.move(lf.path, moved[-1])
+    zone.dagster_home.mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", zone.dagster_home / "dagster.yaml")
+    return zone, generated, moved
 
+
+def benchmark(scale: float, months: int, work: Path, only_full: bool = False) -> list[Measure]:
+    zone, generated, held = prepare_zone(scale, months, work)
+    measures = [generated]
     full_started = time.time()
-    full, parts = pipeline_run(landing, warehouse, first, last, "full")
+    full, parts = scorecard_run(zone, "full")
     measures += [full, *parts]
-    models = compiled_models(full_started)
-    floor = run_floor(warehouse, work / "floor.duckdb", models)
-    measures.append(floor)
-    measures.append(Measure("pipeline ÷ floor", full.seconds / floor.seconds if floor.seconds else 0))
-
-    shutil.move(held / last_day.name, landing / HELD_BACK_FEED / last_day.name)
-    incremental, parts = pipeline_run(landing, warehouse, first, last, "incremental (one more day)")
-    measures += [incremental, *parts, Measure("incremental ÷ full", incremental.seconds / full.seconds)]
-    unchanged, parts = pipeline_run(landing, warehouse, first, last, "no-change rerun")
+    floor = run_floor(zone.warehouse, work / "floor.duckdb", compiled_models(full_started))
+    measures += [floor, Measure("pipeline ÷ floor", full.seconds / floor.seconds if floor.seconds else 0)]
+    if only_full:
+        return measures
+    unchanged, parts = scorecard_run(zone, "no-change rerun")
     measures += [unchanged, *parts]
+    for path in held:
+        feed = path.name.rsplit("_", 1)[0]
+        shutil.move(path, zone.landing / feed / path.name)
+    month = held[0].name.rsplit("_", 1)[1][:7]
+    incremental, parts = scorecard_run(
+        zone, f"incremental (one more day, month {month})", "--months", f"{month}:{month}"
+    )
+    measures += [incremental, *parts, Measure("incremental ÷ full", incremental.seconds / full.seconds)]
     return measures
 
 
 def write_results(results: Path, scale: float, months: int, measures: list[Measure]) -> Path:
     results.mkdir(parents=True, exist_ok=True)
     stem = results / f"scale-{scale:g}"
-    with stem.with_suffix(".csv").open("w", newline="", encoding="utf-8") as handle:
+    csv_path, md_path = stem.parent / f"{stem.name}.csv", stem.parent / f"{stem.name}.md"
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["scale", "months", "phase", "seconds", "peak_rss_mib", "note"])
         for m in measures:
@@ -277,7 +364,7 @@ def write_results(results: Path, scale: float, months: int, measures: list[Measu
         f"| {m.phase} | {m.seconds:.2f} | {f'{m.peak_rss_mib:.0f}' if m.peak_rss_mib else ''} | {m.note} |"
         for m in measures
     ]
-    stem.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return stem
 
 
@@ -291,7 +378,13 @@ def chart(results: Path) -> Path | None:
     if not frames:
         return None
     data = pd.concat(frames)
-    data = data[data["phase"].str.startswith("full · ") | data["phase"].str.startswith("floor")]
+    data = data[
+        (
+            data["phase"].str.startswith("full · ")
+            & ~data["phase"].str.contains("dbt (models|seeds|tests|slowest)")
+        )
+        | data["phase"].str.startswith("floor")
+    ]
     spec = (
         alt.Chart(data)
         .mark_line(point=True)
@@ -314,6 +407,9 @@ def main() -> None:
     )
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument(
+        "--only", choices=["full"], default=None, help="full: no no-change or incremental run (growth study)"
+    )
+    parser.add_argument(
         "--work", type=Path, default=None, help="scratch folder (default benchmarks/work/scale-S)"
     )
     parser.add_argument(
@@ -322,7 +418,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("SCORECARD_PII_KEY", "benchmark-key-not-a-secret-000")
     work = args.work or ROOT / "benchmarks" / "work" / f"scale-{args.scale:g}"
-    measures = benchmark(args.scale, args.months, work)
+    measures = benchmark(args.scale, args.months, work, only_full=args.only == "full")
     stem = write_results(args.results, args.scale, args.months, measures)
     png = chart(args.results)
     for m in measures:

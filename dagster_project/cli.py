@@ -13,13 +13,16 @@ import warnings
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from dagster_project.settings import Settings, load_env_file, load_settings
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 app = typer.Typer(help="Community-operations scorecard pipeline (社群运营考核).", no_args_is_help=True)
 #: Wide when not a terminal (CI logs, pipes), so scorecard tables stay readable.
@@ -129,20 +132,32 @@ def run(
 
     from dagster_project.keys import RELEASE_NOTE_TAG
     from dagster_project.pipeline import (
-        gate_failures,
+        last_completed_run,
         materialize_all,
-        month_outcomes,
         publish_passed_months,
+        record_completed_run,
         step_failures,
         stopped_before_publication,
     )
     from dagster_project.progress import RunDisplay, captured_output
     from dagster_project.run_failures import failure_hints
+    from dagster_project.run_state import RunState, nothing_to_do
     from dagster_project.settings import local_today
 
     # the single-run backfill policy is a beta parameter: one warning per asset is noise here
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
+    state = RunState.now(settings.landing_dir, settings.templates_dir, first, last, local_today())
+    previous = last_completed_run(settings.warehouse)
+    if not months and not full_refresh and previous and nothing_to_do(previous[1], state):
+        console.print(
+            f"nothing new since run {previous[0][:8]} ({first} … {last}): the same landing files, code, "
+            "template, gates and key"
+            + ("" if state.local_day == previous[1].local_day else ", and no month was open then")
+            + "; nothing to do (--months A:B or --full-refresh rebuilds)"
+        )
+        _finish(settings, first, last, set(), None)
+        return
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     outside = files_outside(settings.landing_dir, first, last)
     console.print(f"materializing {first} … {last} from {settings.landing_dir} into {settings.warehouse}")
@@ -191,6 +206,19 @@ def run(
                 settings.landing_dir, settings.warehouse, first, last, instance, tags
             )
         run_ids.add(follow_up.run_id)
+    if not months:  # every month of the landing zone: a rerun with nothing new has nothing to do
+        record_completed_run(settings.warehouse, result.run_id, state)
+    _finish(settings, first, last, run_ids, result)
+
+
+def _finish(
+    settings: Settings, first: str, last: str, run_ids: set[str], result: dg.ExecuteInProcessResult | None
+) -> None:
+    """Print what the warehouse holds for the months (and what the run did), exit 3 if a gate holds
+    a closed month back."""
+    from dagster_project.pipeline import gate_failures, month_outcomes
+    from dagster_project.settings import local_today
+
     _print_summary(settings.warehouse)
     from dagster_project.reports import ReportError, print_branch_extremes
 
@@ -209,7 +237,7 @@ def run(
             "[red]quality gates failed: those months are held back (their provisional marts are built); "
             "the other closed months are published[/red]"
         )
-        for line in gate_failures(result):
+        for line in gate_failures(result) if result else []:
             console.print(line)
         raise typer.Exit(GATE_FAILED_EXIT_CODE)
 

@@ -221,3 +221,52 @@ def test_the_sensor_never_reads_a_link_out_of_the_zone_and_sends_refused_files_t
         and "leads/leads_2099-01-01.csv" in by_month[current]
     )
     assert not any(key.startswith("2099") for key in by_month)
+
+
+def test_a_rerun_has_nothing_to_do_only_when_months_build_landing_and_open_day_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dagster_project.run_state import RunState, landing_fingerprint, nothing_to_do
+
+    write_delivery(tmp_path, "engagement_events", "2025-06-03", [{"event_id": "E1"}])
+    before = landing_fingerprint(tmp_path)
+    closed = RunState("2025-01", "2025-06", "build", before, date(2025, 7, 2))
+    assert nothing_to_do(closed, closed)
+    assert not nothing_to_do(None, closed)
+    # every month closed when it ran: a later day changes nothing
+    assert nothing_to_do(closed, RunState("2025-01", "2025-06", "build", before, date(2025, 9, 1)))
+    # June open when it ran: a new day scores it again (as of the new day); the same day does not
+    opened = RunState("2025-01", "2025-06", "build", before, date(2025, 6, 20))
+    assert not nothing_to_do(opened, RunState("2025-01", "2025-06", "build", before, date(2025, 6, 21)))
+    assert nothing_to_do(opened, opened)
+    # another month range, another build (code, template, suites, key)
+    assert not nothing_to_do(closed, RunState("2025-01", "2025-07", "build", before, date(2025, 7, 2)))
+    assert not nothing_to_do(closed, RunState("2025-01", "2025-06", "other", before, date(2025, 7, 2)))
+    # a file touched, added or removed
+    delivered = tmp_path / "engagement_events" / "engagement_events_2025-06-03.csv"
+    os.utime(delivered, ns=(0, delivered.stat().st_mtime_ns + 1))
+    assert landing_fingerprint(tmp_path) != before
+    write_delivery(tmp_path, "leads", "2025-06-04", [{"lead_id": "L1"}])
+    added = landing_fingerprint(tmp_path)
+    (tmp_path / "leads" / "leads_2025-06-04.csv").unlink()
+    assert len({before, added, landing_fingerprint(tmp_path)}) == 3
+
+
+def test_the_build_fingerprint_follows_the_template_and_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from dagster_project.run_state import build_fingerprint
+    from dagster_project.settings import DEFAULT_TEMPLATES_DIR
+
+    templates = tmp_path / "templates"
+    shutil.copytree(DEFAULT_TEMPLATES_DIR, templates)
+    monkeypatch.setenv("SCORECARD_PII_KEY", "k" * 32)
+    first = build_fingerprint(templates)
+    assert build_fingerprint(templates) == first
+    indicators = next(templates.glob("*/indicators.csv"))
+    indicators.write_text(indicators.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    edited = build_fingerprint(templates)
+    monkeypatch.setenv("SCORECARD_PII_KEY", "j" * 32)
+    assert len({first, edited, build_fingerprint(templates)}) == 3
