@@ -19,7 +19,7 @@ Dagster instance):
 * **incremental**: the held-back day delivered and its month run (``scorecard run --months M:M``,
   the run the landing sensor requests for a new file): incremental ÷ full.
 
-``--only full`` skips the no-change and incremental runs (the growth study). Results:
+``--runs full`` skips the no-change and incremental runs (the growth study). Results:
 ``benchmarks/results/scale-<S>.md`` and ``.csv`` (one row per measured phase), and
 ``benchmarks/results/phases.png``, time per phase against scale over every scale measured so far.
 """
@@ -312,7 +312,7 @@ def prepare_zone(scale: float, months: int, work: Path) -> tuple[Zone, Measure, 
     return zone, generated, moved
 
 
-def benchmark(scale: float, months: int, work: Path, only_full: bool = False) -> list[Measure]:
+def benchmark(scale: float, months: int, work: Path, runs: set[str]) -> list[Measure]:
     zone, generated, held = prepare_zone(scale, months, work)
     measures = [generated]
     full_started = time.time()
@@ -320,10 +320,11 @@ def benchmark(scale: float, months: int, work: Path, only_full: bool = False) ->
     measures += [full, *parts]
     floor = run_floor(zone.warehouse, work / "floor.duckdb", compiled_models(full_started))
     measures += [floor, Measure("pipeline ÷ floor", full.seconds / floor.seconds if floor.seconds else 0)]
-    if only_full:
+    if "no-change" in runs:
+        unchanged, parts = scorecard_run(zone, "no-change rerun")
+        measures += [unchanged, *parts]
+    if "incremental" not in runs:
         return measures
-    unchanged, parts = scorecard_run(zone, "no-change rerun")
-    measures += [unchanged, *parts]
     for path in held:
         feed = path.name.rsplit("_", 1)[0]
         shutil.move(path, zone.landing / feed / path.name)
@@ -381,7 +382,7 @@ def chart(results: Path) -> Path | None:
     data = data[
         (
             data["phase"].str.startswith("full · ")
-            & ~data["phase"].str.contains("dbt (models|seeds|tests|slowest)")
+            & ~data["phase"].str.contains("dbt (?:models|seeds|tests|slowest)")
         )
         | data["phase"].str.startswith("floor")
     ]
@@ -407,7 +408,10 @@ def main() -> None:
     )
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument(
-        "--only", choices=["full"], default=None, help="full: no no-change or incremental run (growth study)"
+        "--runs",
+        default="full,no-change,incremental",
+        help="which runs after the full one (and its floor): no-change, incremental (default both); "
+        "--runs full for the growth study",
     )
     parser.add_argument(
         "--work", type=Path, default=None, help="scratch folder (default benchmarks/work/scale-S)"
@@ -418,7 +422,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("SCORECARD_PII_KEY", "benchmark-key-not-a-secret-000")
     work = args.work or ROOT / "benchmarks" / "work" / f"scale-{args.scale:g}"
-    measures = benchmark(args.scale, args.months, work, only_full=args.only == "full")
+    measures = benchmark(args.scale, args.months, work, set(args.runs.split(",")))
     stem = write_results(args.results, args.scale, args.months, measures)
     png = chart(args.results)
     for m in measures:

@@ -9,6 +9,7 @@ steps: phase, months, the feed or model set at work, rows loaded, elapsed time.
 from __future__ import annotations
 
 import os
+import select
 import sys
 import threading
 import uuid
@@ -58,13 +59,23 @@ def captured_output(log_file: Path, verbose: bool) -> Iterator[IO[str]]:
     terminal = os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8")
     read_end, write_end = os.pipe()
     log = log_file.open("ab")
+    stop = threading.Event()
 
     def copy() -> None:
-        with os.fdopen(read_end, "rb") as pipe:
-            for chunk in iter(lambda: pipe.read1(65536), b""):
+        """Copy until EOF, or until told to stop and nothing is left to read: a copy of the pipe's
+        write end that some library made while output was captured would otherwise hold EOF back
+        (it did: every run waited the full join timeout, 10 s, at its end)."""
+        while True:
+            if select.select([read_end], [], [], 0.1)[0]:
+                chunk = os.read(read_end, 65536)
+                if not chunk:
+                    break
                 log.write(chunk)
                 if verbose:
                     os.write(saved_err, chunk)
+            elif stop.is_set():
+                break
+        os.close(read_end)
 
     copier = threading.Thread(target=copy, daemon=True)
     copier.start()
@@ -78,6 +89,7 @@ def captured_output(log_file: Path, verbose: bool) -> Iterator[IO[str]]:
         sys.stderr.flush()
         os.dup2(saved_out, 1)
         os.dup2(saved_err, 2)
+        stop.set()
         copier.join(timeout=10)
         log.close()
         terminal.close()

@@ -26,6 +26,7 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from dagster_dbt.core.dbt_event_iterator import DbtEventIterator  # not exported by dagster_dbt
 from packaging import version
 from pydantic import Field
 
@@ -306,14 +307,16 @@ def build_with_metadata(
         )
     with environment(window_env):
         invocation = dbt.cli(args, context=context)
+    events = list(invocation.stream())  # dbt runs; this thread waits on its output
     if column_lineage:
         invocation.manifest = manifest_for_database(invocation.manifest, warehouse_database(warehouse.path))
         try:
-            events = list(invocation.stream().fetch_column_metadata(with_column_lineage=True))
+            # over the events already read: dagster-dbt's thread pool (``dagster._core.utils.imap``)
+            # polls in a loop without sleeping while its input is still arriving, which took a core
+            # from dbt for the whole build
+            events = list(DbtEventIterator(iter(events), invocation).fetch_column_metadata(True))
         finally:  # a failed dbt build too: the next steps of this process need the file
             release_duckdb_adapter(invocation)
-    else:
-        events = list(invocation.stream())
     keep_partial_parse(invocation.target_path, warehouse.path)
     with warehouse.connect(read_only=True) as con:
         schemas = {} if column_lineage else relation_schemas(con)
