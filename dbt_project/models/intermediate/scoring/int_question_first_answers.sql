@@ -61,18 +61,64 @@ staff_answers as (
         )
 ),
 
-ranked_answers as (
+answer_instants as (
+    -- one answer per community and instant: of answers given at the same instant, the smallest
+    -- event_id
     select
-        questions.event_id,
-        staff_answers.member_id as answer_member_id,
-        staff_answers.occurred_at as answer_at,
-        {{ dbt.datediff('questions.occurred_at', 'staff_answers.occurred_at', 'second') }} as answer_seconds,  -- noqa: LT05
-        row_number() over (
-            partition by questions.event_id order by staff_answers.occurred_at, staff_answers.event_id
-        ) as answer_order
+        community_id,
+        occurred_at,
+        min(event_id) as event_id
+    from staff_answers
+    group by community_id, occurred_at
+),
+
+timeline as (
+    -- questions and answer instants of a community in time order; at the same instant the answer
+    -- comes first, so it is not "after" the question
+    select
+        event_id,
+        community_id,
+        occurred_at,
+        1 as sort_kind,
+        cast(null as timestamp) as answer_at
     from questions
-    inner join staff_answers
-        on questions.community_id = staff_answers.community_id and staff_answers.occurred_at > questions.occurred_at
+    union all
+    select
+        event_id,
+        community_id,
+        occurred_at,
+        0 as sort_kind,
+        occurred_at as answer_at
+    from answer_instants
+),
+
+next_answers as (
+    -- the earliest answer instant after each question: one sorted pass per community (a join of
+    -- every question to every later answer grew with their product: 31 s at a million events)
+    select
+        event_id,
+        community_id,
+        sort_kind,
+        min(answer_at) over (
+            partition by community_id
+            order by occurred_at, sort_kind
+            rows between current row and unbounded following
+        ) as answer_at
+    from timeline
+),
+
+first_answers as (
+    select
+        next_answers.event_id,
+        answers.member_id as answer_member_id,
+        next_answers.answer_at
+    from next_answers
+    inner join answer_instants
+        on
+            next_answers.community_id = answer_instants.community_id
+            and next_answers.answer_at = answer_instants.occurred_at
+    inner join staff_answers as answers on answer_instants.event_id = answers.event_id
+    where next_answers.sort_kind = 1
 )
 
 select
@@ -88,10 +134,15 @@ select
     first_answers.answer_member_id as first_answer_member_id,
     case
         when first_answers.answer_at is null then months.first_response_cap_minutes
-        else least(months.first_response_cap_minutes, first_answers.answer_seconds / 60.0)
+        else
+            least(
+                months.first_response_cap_minutes,
+                {{ dbt.datediff('questions.occurred_at', 'first_answers.answer_at', 'second') }} / 60.0  -- noqa: LT05
+            )
     end as minutes,
-    coalesce(first_answers.answer_seconds <= 24 * 60 * 60, false) as answered_within_24h
+    coalesce(
+        {{ dbt.datediff('questions.occurred_at', 'first_answers.answer_at', 'second') }} <= 24 * 60 * 60, false  -- noqa: LT05
+    ) as answered_within_24h
 from questions
 inner join months on questions.period_month = months.period_month
-left join ranked_answers as first_answers
-    on questions.event_id = first_answers.event_id and first_answers.answer_order = 1
+left join first_answers on questions.event_id = first_answers.event_id
