@@ -211,27 +211,24 @@ def handmade(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "SCORECARD_COLUMN_LINEAGE": "false",  # under test on the demo runs
     }
     env.pop("DAGSTER_HOME", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "dagster_project.cli", "run"],
-        env=env,
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+
+    def scorecard_run() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "dagster_project.cli", "run"],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    completed = scorecard_run()
     # built, but a hand-made zone without a file for every day fails the freshness gate: not published
     assert completed.returncode == GATE_FAILED_EXIT_CODE, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert "quality gates failed" in completed.stdout and "last_day_file_present" in completed.stdout
     ledger = query(warehouse, "SELECT count(*) FROM raw._file_ledger")
     # the same command again, nothing new: nothing is done, and it says so with the same outcome
-    again = subprocess.run(
-        [sys.executable, "-m", "dagster_project.cli", "run"],
-        env=env,
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    again = scorecard_run()
     assert again.returncode == GATE_FAILED_EXIT_CODE, again.stdout[-3000:] + again.stderr[-3000:]
     assert "nothing new since run" in again.stdout and "materializing" not in again.stdout
     assert "held back" in again.stdout
