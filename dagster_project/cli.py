@@ -132,16 +132,14 @@ def run(
 
     from dagster_project.keys import RELEASE_NOTE_TAG
     from dagster_project.pipeline import (
-        last_completed_run,
         materialize_all,
         publish_passed_months,
-        record_completed_run,
         step_failures,
         stopped_before_publication,
     )
     from dagster_project.progress import RunDisplay, captured_output
     from dagster_project.run_failures import failure_hints
-    from dagster_project.run_state import RunState, nothing_to_do
+    from dagster_project.run_state import RunState, last_completed_run, nothing_to_do, record_completed_run
     from dagster_project.settings import local_today
 
     # the single-run backfill policy is a beta parameter: one warning per asset is noise here

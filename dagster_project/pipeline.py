@@ -12,12 +12,11 @@ import duckdb
 
 from dagster_project.definitions import build_definitions
 from dagster_project.keys import PUBLISHED
-from dagster_project.locking import connect_waiting, run_lock
+from dagster_project.locking import run_lock
 from dagster_project.partitions import RANGE_TAGS, months_between
 from dagster_project.quality.gates import latest_gate_results
 from dagster_project.quality.suites import expected_gates, load_suites
 from dagster_project.run_failures import StepFailure, step_failures_of
-from dagster_project.run_state import RunState, last_completed, record_completed
 from dagster_project.settings import DEFAULT_TEMPLATES_DIR, Settings
 from dagster_project.sql import query, table_exists
 
@@ -191,18 +190,3 @@ def month_outcomes(
             else:
                 outcomes.append(MonthOutcome(key, "not_published", "no release (no scorecards?)"))
     return outcomes
-
-
-def last_completed_run(warehouse: Path) -> tuple[str, RunState] | None:
-    """The latest run over every month of the landing zone that finished, and what it was built
-    from (:mod:`dagster_project.run_state`); None for a warehouse no such run finished."""
-    if not warehouse.exists():
-        return None
-    with connect_waiting(warehouse, read_only=True, wait_seconds=120) as con:
-        return last_completed(con)
-
-
-def record_completed_run(warehouse: Path, run_id: str, state: RunState) -> None:
-    """Record that ``run_id`` finished over every month of the landing zone, built from ``state``."""
-    with connect_waiting(warehouse, read_only=False, wait_seconds=120) as con:
-        record_completed(con, run_id, state)

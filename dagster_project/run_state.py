@@ -24,13 +24,15 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
 from dagster_project.ingest.discovery import landing_files
 from dagster_project.ingest.feeds import FEEDS
+from dagster_project.locking import connect_waiting
+from dagster_project.partitions import months_between
 from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT, SEEDS_DIR, pii_key
 from dagster_project.sql import query, table_exists
 
@@ -115,8 +117,8 @@ def nothing_to_do(previous: RunState | None, current: RunState) -> bool:
         previous.build_fingerprint,
         previous.landing_fingerprint,
     ) == (current.first_month, current.last_month, current.build_fingerprint, current.landing_fingerprint)
-    year, month = map(int, current.last_month.split("-"))
-    open_then = previous.local_day < date(year + month // 12, month % 12 + 1, 1)
+    last = date.fromisoformat(f"{current.last_month}-01")
+    open_then = not months_between(last, last + timedelta(days=1))[0].closed_on(previous.local_day)
     return same_inputs and (previous.local_day == current.local_day or not open_then)
 
 
@@ -133,3 +135,17 @@ def record_completed(con: duckdb.DuckDBPyConnection, run_id: str, state: RunStat
             "local_day": state.local_day,
         },
     )
+
+
+def last_completed_run(warehouse: Path) -> tuple[str, RunState] | None:
+    """:func:`last_completed` of the warehouse file (None for a file that does not exist yet)."""
+    if not warehouse.exists():
+        return None
+    with connect_waiting(warehouse, read_only=True, wait_seconds=120) as con:
+        return last_completed(con)
+
+
+def record_completed_run(warehouse: Path, run_id: str, state: RunState) -> None:
+    """Record that ``run_id`` finished over every month of the landing zone, built from ``state``."""
+    with connect_waiting(warehouse, read_only=False, wait_seconds=120) as con:
+        record_completed(con, run_id, state)

@@ -48,4 +48,10 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         column_lineage=False,
     )
     assert result.success
-    return {"root": root, "landing": landing, "warehouse": warehouse, "templates": templates}
+    return {
+        "root": root,
+        "landing": landing,
+        "warehouse": warehouse,
+        "templates": templates,
+        "result": result,
+    }

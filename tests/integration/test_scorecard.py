@@ -471,3 +471,30 @@ def test_a_broken_template_stops_the_run_and_changes_nothing(scored: dict, tmp_p
     )
     assert "dbt_monthly" not in {e.step_key for e in result.get_step_success_events()}
     assert query(warehouse, state) == before
+
+
+def test_without_column_lineage_the_marts_still_carry_their_column_schemas_and_row_counts(
+    scored: dict,
+) -> None:
+    """The `scored` run has column lineage off: the schemas come from one query of the warehouse
+    (transform.relation_schemas), not from dbt's adapter, and match the table's columns."""
+    materialized = {
+        tuple(m.asset_key.path): m.materialization.metadata
+        for m in scored["result"].get_asset_materialization_events()
+    }
+    scorecard = materialized[("marts", "scorecard")]
+    assert "dagster/column_lineage" not in scorecard
+    columns = [c.name for c in scorecard["dagster/column_schema"].schema.columns]
+    assert columns == [
+        name
+        for (name,) in query(
+            scored["warehouse"],
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts' "
+            "AND table_name = 'scorecard' ORDER BY ordinal_position",
+        )
+    ]
+    assert {"final_score", "grade", "incentive_multiplier"} <= set(columns)
+    assert (
+        scorecard["dagster/row_count"].value
+        == query(scored["warehouse"], "SELECT count(*) FROM marts.scorecard")[0][0]
+    )

@@ -224,7 +224,7 @@ def test_the_sensor_never_reads_a_link_out_of_the_zone_and_sends_refused_files_t
 
 
 def test_a_rerun_has_nothing_to_do_only_when_months_build_landing_and_open_day_are_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     from dagster_project.run_state import RunState, landing_fingerprint, nothing_to_do
 
