@@ -113,12 +113,12 @@ touch_shares as (
         touch_order,
         communities_touched,
         first_touch_at,
-        case
-            when communities_touched = 1 then 1.0
+        cast(case
+            when communities_touched = 1 then 1
             when communities_touched = 2 then 0.5
             when touch_order = 1 or touch_order = communities_touched then 0.4
-            else 0.2 / (communities_touched - 2)
-        end as share
+            else cast(0.2 as double) / (communities_touched - 2)
+        end as double) as share
     from ordered
 ),
 
@@ -130,7 +130,7 @@ explicit_shares as (
         1 as touch_order,
         1 as communities_touched,
         cast(null as {{ dbt.type_timestamp() }}) as first_touch_at,
-        1.0 as share
+        cast(1 as double) as share
     from leads
     where source_community_id is not null
 )

@@ -106,7 +106,7 @@ stickiness as (
         daily.period_month,
         daily.entity_level,
         daily.entity_id,
-        sum(daily.dau) * 1.0 / max(months.elapsed_days) as mean_dau,
+        cast(sum(daily.dau) as double) / max(months.elapsed_days) as mean_dau,
         max(mau.mau) as mau
     from daily_active as daily
     inner join months on daily.period_month = months.period_month

@@ -183,8 +183,8 @@ select
     manager_id,
     'CP_CONTENT_MIX',
     cast(covered_types as double),
-    3.0,
-    covered_types / 3.0
+    cast(3 as double),
+    cast(covered_types as double) / 3
 from content_mix
 union all
 select

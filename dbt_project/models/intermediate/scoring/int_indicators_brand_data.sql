@@ -171,7 +171,7 @@ select
     'BRAND_NPS' as indicator_code,
     cast(net_promoters as double) as numerator,
     cast(responses as double) as denominator,
-    100.0 * net_promoters / responses as value
+    100 * cast(net_promoters as double) / responses as value
 from nps
 union all
 select
@@ -200,6 +200,6 @@ select
     entity_id,
     'DATA_CONTENT_MIX',
     cast(covered_types as double),
-    3.0,
-    covered_types / 3.0
+    cast(3 as double),
+    cast(covered_types as double) / 3
 from content_mix

@@ -154,5 +154,5 @@ select
     'CS_NPS',
     cast(net_promoters as double),
     cast(responses as double),
-    100.0 * net_promoters / responses
+    100 * cast(net_promoters as double) / responses
 from nps

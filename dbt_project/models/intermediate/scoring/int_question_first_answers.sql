@@ -137,7 +137,7 @@ select
         else
             least(
                 months.first_response_cap_minutes,
-                {{ dbt.datediff('questions.occurred_at', 'first_answers.answer_at', 'second') }} / 60.0  -- noqa: LT05
+                cast({{ dbt.datediff('questions.occurred_at', 'first_answers.answer_at', 'second') }} as double) / 60  -- noqa: LT05
             )
     end as minutes,
     coalesce(

@@ -62,7 +62,8 @@ adjustments as (
         entity_id,
         sum(penalty_points) as penalty,
         max(case when is_veto then 1 else 0 end) = 1 as has_veto,
-        {{ dbt.listagg("case when is_veto then reason end", "'; '", "order by reference") }} as veto_reason
+        -- no veto: null (Spark's listagg of no value is '', DuckDB's null)
+        nullif({{ dbt.listagg("case when is_veto then reason end", "'; '", "order by reference") }}, '') as veto_reason
     from scorecard_adjustment
     group by period_month, entity_level, entity_id
 ),

@@ -26,7 +26,7 @@ select
     ) as {{ dbt.type_int() }}) as excluded_member_days,
     cast(sum(case when events_by_entity.is_excluded then 1 else 0 end) as {{ dbt.type_int() }}) as excluded_events,
     cast(count(*) as {{ dbt.type_int() }}) as events,
-    sum(case when events_by_entity.is_excluded then 1.0 else 0.0 end) / count(*) as excluded_share
+    cast(sum(case when events_by_entity.is_excluded then 1 else 0 end) as double) / count(*) as excluded_share
 from events_by_entity
 inner join int_template_in_force as months on events_by_entity.period_month = months.period_month
 where {{ in_partition_window('events_by_entity.period_month') }}
