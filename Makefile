@@ -13,8 +13,11 @@ export SCORECARD_LANDING_DIR ?= $(CURDIR)/data/landing
 export SCORECARD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
 SQL_VENV := .venv-sql
+# The same project with dbt-spark and pyspark (requirements-spark.lock): its own virtualenv, so that
+# the DuckDB pipeline's processes never import pyspark (GX imports it whenever it is installed).
+SPARK_VENV := .venv-spark
 
-.PHONY: install prepare run generate ui sql docs fonts test test-slow test-reliability bench chromium lint clean
+.PHONY: install prepare run generate ui sql docs fonts test test-slow test-reliability bench chromium java spark-install lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +67,19 @@ $(SQL_VENV)/.installed: requirements-sql.lock $(VENV)/.installed
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(SQL_VENV)/bin/python requirements-sql.lock
 	touch $@
 
+## dbt-spark and pyspark (Spark in-process needs Java 17: Debian's package when it is missing).
+spark-install: $(SPARK_VENV)/.installed java
+
+$(SPARK_VENV)/.installed: requirements-spark.lock pyproject.toml $(VENV)/.installed
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(SPARK_VENV)/bin/python requirements-spark.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(SPARK_VENV)/bin/python --no-deps -e .
+	touch $@
+
+java:
+	@java -version 2>&1 | grep -q 'version "\(17\|21\)' || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; }
+
 ## The Dagster UI on the same code location (http://127.0.0.1:3000); Ctrl-C or SIGTERM stops
 ## every process it started within 10 s (scorecard ui, dagster_project/serve/ui.py).
 UI_PORT ?= 3000
@@ -79,7 +95,7 @@ test: install
 	$(BIN)/pytest -m "not slow" $(PARALLEL)
 
 ## Slow suites: end-to-end runs, and the Dagster UI in headless Chromium (Debian's package).
-test-slow: install chromium
+test-slow: install chromium spark-install
 	$(BIN)/pytest -m slow $(PARALLEL)
 
 ## The reliability suite alone (faults, bad input, PII; also part of test-slow): tests/reliability.
@@ -108,5 +124,5 @@ lint: install
 	cd expectations/batches && ../../$(BIN)/sqlfluff lint --config ../../dagster_project/sql/.sqlfluff .
 
 clean:
-	rm -rf data dbt_project/target dbt_project/logs test-output $(SQL_VENV)
+	rm -rf data dbt_project/target dbt_project/logs test-output $(SQL_VENV) $(SPARK_VENV)
 	find dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

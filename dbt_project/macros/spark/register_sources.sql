@@ -1,0 +1,19 @@
+{#- `dbt run-operation register_parquet_sources --args '{folder: ..., schemas: [raw, reference]}'`:
+    registers each source table of those schemas in Spark's metastore as a Parquet table at
+    <folder>/<schema>/<table> (replacing an earlier registration; the files are not touched).
+    How tables written outside Spark (the loader's raw feeds, the template) become Spark tables;
+    in a bank the folder is object storage and the catalog Hive, Glue or Unity. -#}
+{% macro register_parquet_sources(folder, schemas) -%}
+    {%- for source in graph.sources.values() | sort(attribute='unique_id') -%}
+        {%- if source.schema in schemas -%}
+            {%- set relation = source.schema ~ '.' ~ source.identifier -%}
+            {%- do run_query('create database if not exists ' ~ source.schema) -%}
+            {%- do run_query('drop table if exists ' ~ relation) -%}
+            {%- do run_query(
+                "create table " ~ relation ~ " using parquet location '"
+                ~ folder ~ "/" ~ source.schema ~ "/" ~ source.identifier ~ "'"
+            ) -%}
+            {%- do log('registered ' ~ relation, info=true) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endmacro %}
