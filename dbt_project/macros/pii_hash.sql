@@ -12,13 +12,20 @@
 {#- Spark: HMAC-SHA256 (RFC 2104) from built-in functions, equal to the DuckDB plugin's value
     (dim_client.uscc_hmac in tests/integration/test_spark_dbt.py). The key is the session's configuration
     `spark.scorecard.pii_key` (profiles.yml reads SCORECARD_PII_KEY from the environment), which
-    Spark substitutes for `${...}` when it parses the statement: compiled SQL never holds it. -#}
+    Spark substitutes for `${...}` when it parses the statement: compiled SQL never holds it.
+    Spark substitutes a redacted text for a value matching spark.redaction.regex (a key containing
+    "secret", "password" or "token"): such a key is refused rather than hashed with. -#}
 {% macro spark__pii_hash(column) -%}
     {%- set key = "encode('${spark.scorecard.pii_key}', 'utf-8')" -%}
     {%- set key_hex = "rpad(case when length(" ~ key ~ ") > 64 then sha2(" ~ key ~ ", 256) else hex(" ~ key ~ ") end, 128, '0')" -%}
-    case when length({{ key }}) < 16 then raise_error(
-        'SCORECARD_PII_KEY is not set (or shorter than 16 characters): staging hashes PII with it'
-    ) else lower(sha2(concat(
+    case
+        when length({{ key }}) < 16 then raise_error(
+            'SCORECARD_PII_KEY is not set (or shorter than 16 characters): staging hashes PII with it'
+        )
+        when '${spark.scorecard.pii_key}' like '%(redacted)' then raise_error(
+            'Spark redacted SCORECARD_PII_KEY (spark.redaction.regex: it contains secret, password or token): use a random key'
+        )
+        else lower(sha2(concat(
         {{ _spark_hmac_pad(key_hex, 92) }},
         unhex(sha2(concat(
             {{ _spark_hmac_pad(key_hex, 54) }},
