@@ -1,8 +1,9 @@
 {#- The `replace_window` incremental strategy on Spark (macros/partition_window.sql has the
     DuckDB one). Spark tables in a Hive metastore take no DELETE, so an incremental model is
     partitioned by its `event_time` column and a run replaces the partitions of its window:
-    a dynamic `insert overwrite` of the window's rows, then the window's partitions that no
-    longer have a row are dropped. Same result as delete-then-insert on DuckDB.
+    the window's partitions that the new computation leaves without a row are dropped, then a
+    dynamic `insert overwrite` writes the window's rows. Same result as delete-then-insert on
+    DuckDB.
 
     dbt-spark's incremental materialization accepts only its own strategy names and does not
     dispatch these two macros: the root project's versions below replace them (dbt-spark is
