@@ -15,7 +15,6 @@ import os
 import secrets
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -24,23 +23,22 @@ import pytest
 from dagster_project.demo.generate import generate
 from dagster_project.ingest.feeds import FEEDS
 from dagster_project.ingest.load import load_feed
-from dagster_project.template import load_templates, write_templates
+from dagster_project.publish.releases import RELEASED_TABLES
+from dagster_project.settings import DBT_PROJECT_DIR, DEFAULT_TEMPLATES_DIR, PROJECT_ROOT, local_today
+from dagster_project.template import SECTIONS, load_templates, write_templates
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
-ROOT = Path(__file__).resolve().parents[2]
-DBT_PROJECT = ROOT / "dbt_project"
-SPARK_DBT = ROOT / ".venv-spark" / "bin" / "dbt"
+SPARK_DBT = PROJECT_ROOT / ".venv-spark" / "bin" / "dbt"
 DUCKDB_DBT = Path(sys.executable).parent / "dbt"
 #: both builds score as of the same day, whenever they run
-AS_OF = date.today().isoformat()
+AS_OF = local_today().isoformat()
 BUILD = ["build", "--exclude-resource-type", "unit_test", "--exclude", "tag:analytics"]
-#: the released tables and their keys (publish/releases.py releases these two), and the mart that
-#: carries a PII hash (uscc_hmac: Spark's HMAC must equal DuckDB's)
+#: the released tables, keyed by month and their keys within a month, and the mart that carries a
+#: PII hash (uscc_hmac: Spark's HMAC must equal DuckDB's)
 COMPARED = {
+    **{table: ["period_month", *keys] for table, keys in RELEASED_TABLES.items()},
     "dim_client": ["client_id"],
-    "scorecard": ["period_month", "entity_level", "entity_id"],
-    "scorecard_indicator": ["period_month", "entity_level", "entity_id", "indicator_code"],
 }
 RELATIVE_TOLERANCE = 1e-9
 
@@ -48,19 +46,15 @@ RELATIVE_TOLERANCE = 1e-9
 def _dbt(executable: Path, args: list[str], env: dict[str, str], log: Path) -> None:
     with log.open("w") as out:
         done = subprocess.run(
-            [str(executable), *args], cwd=DBT_PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT
+            [str(executable), *args], cwd=DBT_PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     assert done.returncode == 0, f"dbt {' '.join(args[:1])} failed: see {log}\n{log.read_text()[-3000:]}"
 
 
 def _export_sources(warehouse: Path, folder: Path) -> None:
     """The loader's raw feeds and the template as Parquet, one folder per table."""
+    tables = [("raw", feed) for feed in FEEDS] + [("reference", f"template_{s.name}") for s in SECTIONS]
     con = duckdb.connect(str(warehouse), read_only=True)
-    tables = con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE (schema_name = 'raw' AND table_name"
-        " NOT LIKE '\\_%' ESCAPE '\\') OR (schema_name = 'reference' AND table_name LIKE 'template\\_%'"
-        " ESCAPE '\\')"
-    ).fetchall()
     for schema, table in tables:
         target = folder / schema / table
         target.mkdir(parents=True)
@@ -77,7 +71,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     con = duckdb.connect(str(warehouse))
     for feed in FEEDS:
         load_feed(con, landing, feed)
-    write_templates(con, load_templates(ROOT / "seeds" / "templates"))
+    write_templates(con, load_templates(DEFAULT_TEMPLATES_DIR))
     con.close()
     _export_sources(warehouse, work / "parquet")
 
