@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from dagster_project.locking import connect_waiting
-from dagster_project.settings import LOCAL_TIMEZONE
+from dagster_project.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, LOCAL_TIMEZONE
 
 #: Concurrency pool of every step that writes the warehouse. DuckDB allows one writer process
 #: per file, so the pool is limited to 1 in the instance config (see dagster.yaml).
@@ -22,6 +22,8 @@ class Warehouse(dg.ConfigurableResource):
     """The embedded DuckDB warehouse file."""
 
     path: str
+    #: DuckDB's memory budget (``Settings.duckdb_memory_limit``); dbt's process gets the same
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     #: how long a step waits for another process (a run started elsewhere, a reader) to let go
     lock_wait_seconds: float = 120
 
@@ -32,6 +34,7 @@ class Warehouse(dg.ConfigurableResource):
         con = connect_waiting(Path(self.path), read_only, self.lock_wait_seconds)
         try:
             con.execute(f"SET TimeZone = '{LOCAL_TIMEZONE}'")
+            con.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
             yield con
         finally:
             con.close()

@@ -38,6 +38,13 @@ def local_today() -> date:
 
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*(%|[KMGT]i?B)$", re.IGNORECASE)
+
+#: DuckDB's memory budget for every connection of a run (the loader's, the gates', dbt's): a share
+#: of the machine's memory (DuckDB's default is 80 %). DuckDB spills to ``<warehouse>.tmp/`` past
+#: it; the rest of the machine stays for Dagster's processes, the GX batches and analysts' queries.
+#: ``dbt_project/profiles.yml`` has the same default for dbt run by hand.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "10%"
 
 
 class SettingsError(ValueError):
@@ -54,6 +61,7 @@ class Settings:
     templates_dir: Path = DEFAULT_TEMPLATES_DIR
     column_lineage: bool = True
     reports_dir: Path | None = None
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
 
     @property
     def reports(self) -> Path:
@@ -82,7 +90,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         templates_dir=_path(env.get("SCORECARD_TEMPLATES_DIR", DEFAULT_TEMPLATES_DIR)),
         column_lineage=_flag(env, "SCORECARD_COLUMN_LINEAGE", default=True),
         reports_dir=_path(env["SCORECARD_REPORTS_DIR"]) if env.get("SCORECARD_REPORTS_DIR") else None,
+        duckdb_memory_limit=_memory_limit(env),
     )
+
+
+def _memory_limit(env: Mapping[str, str]) -> str:
+    value = env.get("SCORECARD_DUCKDB_MEMORY_LIMIT", "").strip() or DEFAULT_DUCKDB_MEMORY_LIMIT
+    if not _MEMORY.match(value):
+        raise SettingsError(
+            f"SCORECARD_DUCKDB_MEMORY_LIMIT must be a size such as 4GB or 2GiB, or a share of the "
+            f"machine's memory such as 10%, got {value!r}"
+        )
+    return value
 
 
 _TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")

@@ -168,6 +168,12 @@ def dbt_window_env(window: dg.TimeWindow | None) -> dict[str, str | None]:
     }
 
 
+def dbt_env(window: dg.TimeWindow | None, memory_limit: str) -> dict[str, str | None]:
+    """The dbt process's environment beyond this process's: the window (:func:`dbt_window_env`)
+    and DuckDB's memory budget (``profiles.yml`` reads ``SCORECARD_DUCKDB_MEMORY_LIMIT``)."""
+    return {**dbt_window_env(window), "SCORECARD_DUCKDB_MEMORY_LIMIT": memory_limit}
+
+
 def partial_parse_file(warehouse_path: str) -> Path:
     """Where dbt's parsed project for ``warehouse_path`` is kept between runs.
 
@@ -305,7 +311,7 @@ def build_with_metadata(
             "dbt partition window: SCORECARD_PARTITION_START={SCORECARD_PARTITION_START}, "
             "SCORECARD_PARTITION_END={SCORECARD_PARTITION_END}".format(**window_env)
         )
-    with environment(window_env):
+    with environment(dbt_env(window, warehouse.memory_limit)):
         invocation = dbt.cli(args, context=context)
     events = list(invocation.stream())  # dbt runs; this thread waits on its output
     if column_lineage:

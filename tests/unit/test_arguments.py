@@ -21,6 +21,7 @@ from dagster_project.pipeline import partition_range_tags, run_config
 from dagster_project.progress import phase_of
 from dagster_project.transform import (
     dbt_build_args,
+    dbt_env,
     dbt_layer,
     dbt_window_env,
     environment,
@@ -149,6 +150,8 @@ def test_the_partition_window_reaches_dbt_as_local_dates_in_its_environment() ->
     }
     # a run without partitions unsets them: an inherited window must not narrow a full rebuild
     assert dbt_window_env(None) == {"SCORECARD_PARTITION_START": None, "SCORECARD_PARTITION_END": None}
+    # and DuckDB's memory budget of the run's warehouse (profiles.yml reads it)
+    assert dbt_env(window, "3GB") == {**dbt_window_env(window), "SCORECARD_DUCKDB_MEMORY_LIMIT": "3GB"}
 
 
 def test_environment_sets_unsets_and_restores(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from dagster_project.settings import DEFAULT_TEMPLATES_DIR, SettingsError, load_settings
+import duckdb
+import pytest
+import yaml
+
+from dagster_project.resources import Warehouse
+from dagster_project.settings import (
+    DBT_PROJECT_DIR,
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    DEFAULT_TEMPLATES_DIR,
+    SettingsError,
+    load_settings,
+)
 
 
 def test_defaults() -> None:
@@ -13,6 +24,7 @@ def test_defaults() -> None:
     assert settings.warehouse.name == "warehouse.duckdb" and settings.warehouse.is_absolute()
     assert settings.templates_dir == DEFAULT_TEMPLATES_DIR
     assert settings.column_lineage is True
+    assert settings.duckdb_memory_limit == DEFAULT_DUCKDB_MEMORY_LIMIT == "10%"
 
 
 @pytest.mark.parametrize(
@@ -23,8 +35,33 @@ def test_column_lineage_is_a_flag(value: str, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("SCORECARD_COLUMN_LINEAGE", "sometimes"), ("SCORECARD_FIRST_MONTH", "2025-13")]
+    ("name", "value"),
+    [
+        ("SCORECARD_COLUMN_LINEAGE", "sometimes"),
+        ("SCORECARD_FIRST_MONTH", "2025-13"),
+        ("SCORECARD_DUCKDB_MEMORY_LIMIT", "lots"),
+        ("SCORECARD_DUCKDB_MEMORY_LIMIT", "4 parsecs"),
+    ],
 )
 def test_a_malformed_setting_names_its_variable(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         load_settings({name: value})
+
+
+@pytest.mark.parametrize("value", ["4GB", "2GiB", "512 MB", "25%"])
+def test_the_duckdb_memory_limit_is_a_size_or_a_share(value: str) -> None:
+    assert load_settings({"SCORECARD_DUCKDB_MEMORY_LIMIT": value}).duckdb_memory_limit == value
+
+
+def test_every_warehouse_connection_and_dbt_get_the_memory_limit(tmp_path: Path) -> None:
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"), memory_limit="1GiB")
+    with warehouse.connect() as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.0 GiB"
+    with warehouse.connect(read_only=True) as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "1.0 GiB"
+    # dbt run by hand: the profile's default is the settings' default
+    profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    limit = profile["community_scorecard"]["outputs"]["duckdb"]["settings"]["memory_limit"]
+    assert limit == f"{{{{ env_var('SCORECARD_DUCKDB_MEMORY_LIMIT', '{DEFAULT_DUCKDB_MEMORY_LIMIT}') }}}}"
+    with duckdb.connect() as con:  # the default is a share DuckDB understands
+        con.execute("SET memory_limit = $l", {"l": DEFAULT_DUCKDB_MEMORY_LIMIT})
