@@ -171,7 +171,7 @@ def compiled_models(since: float) -> list[tuple[str, str, str]]:
 def run_floor(warehouse: Path, floor_db: Path, models: list[tuple[str, str, str]]) -> Measure:
     """The compiled SQL of the run's models, executed directly on a copy of the warehouse."""
     from dagster_project.pii import hmac_sha256
-    from dagster_project.settings import pii_key
+    from dagster_project.settings import load_settings, pii_key
 
     shutil.copy(warehouse, floor_db)
     database = warehouse.stem
@@ -185,6 +185,8 @@ def run_floor(warehouse: Path, floor_db: Path, models: list[tuple[str, str, str]
             null_handling="special",
         )
         con.execute("SET TimeZone = 'Asia/Shanghai'")
+        # the pipeline's memory budget: the floor is the same SQL on the same terms
+        con.execute("SET memory_limit = $limit", {"limit": load_settings().duckdb_memory_limit})
         with PeakRss() as rss:
             started = time.perf_counter()
             for relation, materialized, sql in models:
