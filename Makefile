@@ -17,7 +17,7 @@ SQL_VENV := .venv-sql
 # the DuckDB pipeline's processes never import pyspark (GX imports it whenever it is installed).
 SPARK_VENV := .venv-spark
 
-.PHONY: install prepare run generate ui sql docs fonts test test-slow test-reliability bench chromium java spark-install lint clean
+.PHONY: install prepare run generate ui sql docs fonts test test-slow test-reliability bench bench-engines chromium java spark-install lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -105,6 +105,10 @@ test-reliability: install
 ## The benchmark at one scale factor (1 ≈ 1 M engagement events over six months): benchmarks/run.py.
 bench: install
 	$(BIN)/python benchmarks/run.py --scale $(SCALE) --months $(MONTHS)
+
+## The same dbt build on DuckDB and on Spark, wall time and agreement: benchmarks/engines.py.
+bench-engines: install spark-install
+	$(BIN)/python benchmarks/engines.py --scale $(SCALE) --months $(MONTHS)
 
 ## A CJK font, so that the report's charts render Chinese labels (Debian's package).
 fonts:

@@ -2,9 +2,9 @@
 
     python benchmarks/run.py --scale 0.1 [--months 6] [--work DIR]      (or: make bench SCALE=0.1)
 
-For one scale factor it generates a demo landing zone of ``--months`` months ending with the
-current month (timed apart; files dated after today are not delivered yet, and the last
-delivered day is held back), then times, with the peak RSS of the process tree (sampled every
+For one scale factor it generates a demo landing zone of ``--months`` closed months and the
+current month up to today (timed apart; files dated after today are not delivered yet, and the
+last delivered day is held back), then times, with the peak RSS of the process tree (sampled every
 0.2 s), the command an operator runs, ``scorecard run`` (a process of its own, with its own
 Dagster instance):
 
@@ -46,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_RESULTS = ROOT / "benchmarks" / "results"
 HELD_BACK_FEED = "engagement_events"
+#: the months of every scale's zone (the growth study measures more)
+STANDARD_MONTHS = 6
 
 
 @dataclass
@@ -276,10 +278,17 @@ def _created(instance: object, run_id: str) -> float:
     return stats.start_time or stats.launch_time or 0.0
 
 
+def _data_lines(path: Path) -> int:
+    """Rows of a generated CSV file (one line each, after the header)."""
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle) - 1
+
+
 def prepare_zone(scale: float, months: int, work: Path) -> tuple[Zone, Measure, list[Path]]:
-    """Generate the landing zone: ``months`` months ending with the current month (local time);
-    files dated after today are left out (not delivered yet) and the last delivered day's files
-    are held back in ``held_back/``."""
+    """Generate the landing zone: ``months`` closed months and the current month (local time) up to
+    today, so that every scale has the same months whatever the day; files dated after today are
+    left out (not delivered yet) and the last delivered day's files are held back in
+    ``held_back/``."""
     from dagster_project.demo.generate import generate
     from dagster_project.ingest.discovery import landing_files
     from dagster_project.ingest.feeds import FEEDS
@@ -287,21 +296,26 @@ def prepare_zone(scale: float, months: int, work: Path) -> tuple[Zone, Measure, 
 
     shutil.rmtree(work, ignore_errors=True)
     today = local_today()
-    index = today.year * 12 + today.month - 1 - (months - 1)
+    index = today.year * 12 + today.month - 1 - months
     first = f"{index // 12}-{index % 12 + 1:02d}"
     zone = Zone(work, first)
     started = time.perf_counter()
-    written = generate(zone.landing, scale=scale, start=first, months=months, seed=7, show_progress=False)
-    generated = Measure(
-        "generate the landing zone (not part of the pipeline)",
-        time.perf_counter() - started,
-        note=f"{written.get('engagement_events', 0):,} engagement events, {first} … {today:%Y-%m}",
-    )
+    generate(zone.landing, scale=scale, start=first, months=months + 1, seed=7, show_progress=False)
+    seconds = time.perf_counter() - started
     files = [lf for feed in FEEDS for lf in landing_files(zone.landing, feed)]
     for lf in files:
         if lf.file_date and lf.file_date > today:
             lf.path.unlink()
-    last_day = max(lf.file_date for lf in files if lf.file_date and lf.file_date <= today)
+    files = [lf for lf in files if lf.path.exists()]
+    last_day = max(lf.file_date for lf in files if lf.file_date)
+    events = sum(
+        _data_lines(lf.path) for lf in files if lf.feed == HELD_BACK_FEED and lf.file_date != last_day
+    )
+    generated = Measure(
+        "generate the landing zone (not part of the pipeline)",
+        seconds,
+        note=f"{events:,} engagement events in the full run, {first} … {last_day:%Y-%m-%d}",
+    )
     held = work / "held_back"
     held.mkdir()
     moved = []
@@ -338,9 +352,22 @@ def benchmark(scale: float, months: int, work: Path, runs: set[str]) -> list[Mea
     return measures
 
 
-def write_results(results: Path, scale: float, months: int, measures: list[Measure]) -> Path:
+def results_stem(results: Path, kind: str, scale: float, months: int) -> Path:
+    """``<results>/<kind>-<S>`` for the six months every scale is compared on, else
+    ``<kind>-<S>-months-<N>`` (the growth study)."""
+    return results / (f"{kind}-{scale:g}" + ("" if months == STANDARD_MONTHS else f"-months-{months}"))
+
+
+def write_results(
+    results: Path,
+    scale: float,
+    months: int,
+    measures: list[Measure],
+    kind: str = "scale",
+    title: str = "Benchmark",
+) -> Path:
     results.mkdir(parents=True, exist_ok=True)
-    stem = results / f"scale-{scale:g}"
+    stem = results_stem(results, kind, scale, months)
     csv_path, md_path = stem.parent / f"{stem.name}.csv", stem.parent / f"{stem.name}.md"
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -357,7 +384,7 @@ def write_results(results: Path, scale: float, months: int, measures: list[Measu
                 ]
             )
     lines = [
-        f"# Benchmark at scale {scale:g} ({months} months), {time.strftime('%Y-%m-%d')}, "
+        f"# {title} at scale {scale:g} ({months} months), {time.strftime('%Y-%m-%d')}, "
         f"{os.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.1f} GiB",
         "",
         "| phase | seconds | peak RSS (MiB) | note |",
@@ -372,7 +399,8 @@ def write_results(results: Path, scale: float, months: int, measures: list[Measu
 
 
 def chart(results: Path) -> Path | None:
-    """Time per phase of the full run against scale, over every ``scale-*.csv`` measured."""
+    """Time per phase of the full run against scale, over every ``scale-*.csv`` measured on six
+    months."""
     import altair as alt
     import pandas as pd
     import vl_convert as vlc
@@ -382,11 +410,14 @@ def chart(results: Path) -> Path | None:
         return None
     data = pd.concat(frames)
     data = data[
-        (
-            data["phase"].str.startswith("full · ")
-            & ~data["phase"].str.contains("dbt (?:models|seeds|tests|slowest)")
+        (data["months"] == STANDARD_MONTHS)
+        & (
+            (
+                data["phase"].str.startswith("full · ")
+                & ~data["phase"].str.contains("dbt (?:models|seeds|tests|slowest)")
+            )
+            | data["phase"].str.startswith("floor")
         )
-        | data["phase"].str.startswith("floor")
     ]
     spec = (
         alt.Chart(data)
@@ -408,7 +439,7 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=float, required=True, help="1 ≈ 1 M engagement events over six months"
     )
-    parser.add_argument("--months", type=int, default=6)
+    parser.add_argument("--months", type=int, default=STANDARD_MONTHS)
     parser.add_argument(
         "--runs",
         default="full,no-change,incremental",

@@ -35,7 +35,7 @@ def test_the_benchmark_measures_every_phase_at_a_tiny_scale(tmp_path: Path) -> N
         timeout=900,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    with (results / "scale-0.002.csv").open(encoding="utf-8") as handle:
+    with (results / "scale-0.002-months-2.csv").open(encoding="utf-8") as handle:
         rows = {row["phase"]: row for row in csv.DictReader(handle)}
     phases = list(rows)
 
@@ -61,5 +61,9 @@ def test_the_benchmark_measures_every_phase_at_a_tiny_scale(tmp_path: Path) -> N
     # nothing new: the command did nothing (no Dagster run)
     assert measured("no-change rerun · no Dagster run: nothing to do"), phases
     assert int(rows["floor: the compiled SQL in one DuckDB connection"]["note"].split()[0]) > 50
-    assert (results / "scale-0.002.md").read_text(encoding="utf-8").startswith("# Benchmark at scale 0.002")
+    assert (
+        (results / "scale-0.002-months-2.md")
+        .read_text(encoding="utf-8")
+        .startswith("# Benchmark at scale 0.002")
+    )
     assert (results / "phases.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

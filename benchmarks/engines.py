@@ -1,0 +1,203 @@
+"""Benchmark: the same dbt project on DuckDB and on Spark, wall time and agreement.
+
+    python benchmarks/engines.py --scale 0.1 [--months 6] [--work DIR]   (or: make bench-engines SCALE=0.1)
+
+Needs ``make spark-install`` (dbt-spark, pyspark and Java 17 in ``.venv-spark``). For one scale it
+generates a demo landing zone (timed apart) and loads it with the real loader into DuckDB (the
+template too): both engines start from those tables. Then, each dbt process timed from its start
+(imports, parse, the engine's start-up) to its end with the peak RSS of the process tree:
+
+* **DuckDB**: ``dbt build`` on the embedded warehouse (target ``duckdb``);
+* **Spark**: the raw feeds and the template written as Parquet (``lake.export_sources``), registered
+  as Spark tables (``dbt run-operation register_parquet_sources``), and ``dbt build`` on target
+  ``spark`` (dbt-spark's session method: Spark in local mode in the dbt process, one JVM).
+
+Both builds leave out the unit tests and the analytics views (they read the releases, which
+publication writes), and score as of the same day. dbt's own time per layer comes from each
+build's ``run_results.json``. Last, the scorecard tables and ``dim_client`` are compared
+(``lake.table_differences``: keys, grades and texts exact, numbers to 1e-9 relative) and the
+result is a row of the table: the engines must agree, or the benchmark says where they do not.
+
+Results: ``benchmarks/results/engines-<S>.md`` and ``.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.run import DEFAULT_RESULTS, STANDARD_MONTHS, Measure, PeakRss, write_results  # noqa: E402
+
+BUILD = ["build", "--exclude-resource-type", "unit_test", "--exclude", "tag:analytics"]
+#: compared after both builds: the two scorecard tables (keyed by month and their keys) and the
+#: mart that carries a PII hash
+COMPARED_EXTRA = {"dim_client": ["client_id"]}
+
+
+def _dbt_layers(target: Path, label: str) -> list[Measure]:
+    """dbt's own execution time per kind of node (models by layer, seeds, tests) of one build."""
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    layers: dict[str, float] = defaultdict(float)
+    for result in json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]:
+        kind = result["unique_id"].split(".")[0]
+        if kind == "model":
+            layer = manifest.get(result["unique_id"], {}).get("fqn", ["", "?"])[1]
+            layers[f"{label} · dbt models: {layer}"] += result["execution_time"]
+        else:
+            layers[f"{label} · dbt {kind}s"] += result["execution_time"]
+    return [Measure(phase, seconds) for phase, seconds in sorted(layers.items())]
+
+
+def _timed_dbt(executable: Path, args: list[str], env: dict[str, str], log: Path, phase: str) -> Measure:
+    from dagster_project.lake import run_dbt
+
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        run_dbt(executable, args, env, log)
+        seconds = time.perf_counter() - started
+    return Measure(phase, seconds, rss.mib)
+
+
+def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
+    from dagster_project.demo.generate import generate
+    from dagster_project.ingest.feeds import FEEDS
+    from dagster_project.ingest.load import load_feed
+    from dagster_project.lake import SPARK_DBT, export_sources, spark_table_sql, table_differences
+    from dagster_project.publish.releases import RELEASED_TABLES
+    from dagster_project.settings import DEFAULT_TEMPLATES_DIR, local_today
+    from dagster_project.template import load_templates, write_templates
+
+    if not SPARK_DBT.exists():
+        raise SystemExit("dbt-spark is not installed: run `make spark-install` first")
+    shutil.rmtree(work, ignore_errors=True)
+    landing, warehouse, spark = work / "landing", work / "duckdb.duckdb", work / "spark"
+    started = time.perf_counter()
+    written = generate(landing, scale=scale, start="2025-01", months=months, seed=7, show_progress=False)
+    measures = [
+        Measure(
+            "generate the landing zone (not part of either engine)",
+            time.perf_counter() - started,
+            note=f"{written.get('engagement_events', 0):,} engagement events",
+        )
+    ]
+    started = time.perf_counter()
+    with duckdb.connect(str(warehouse)) as con:
+        for feed in FEEDS:
+            load_feed(con, landing, feed)
+        write_templates(con, load_templates(DEFAULT_TEMPLATES_DIR))
+    measures.append(
+        Measure("load the landing zone into DuckDB (both engines start here)", time.perf_counter() - started)
+    )
+
+    env = {
+        # a key without the words Spark redacts (secret, password, token), as a production key
+        "SCORECARD_PII_KEY": os.environ.get("SCORECARD_PII_KEY") or secrets.token_hex(32),
+        "SCORECARD_WAREHOUSE": str(warehouse),
+        "SCORECARD_SPARK_WAREHOUSE": str(spark),
+    }
+    as_of = ["--vars", json.dumps({"as_of_date": local_today().isoformat()})]
+    duckdb_target, spark_target = work / "target-duckdb", work / "target-spark"
+    duckdb_build = _timed_dbt(
+        Path(sys.executable).parent / "dbt",
+        [*BUILD, *as_of, "--target", "duckdb", "--target-path", str(duckdb_target)],
+        env,
+        work / "dbt-duckdb.log",
+        "DuckDB · dbt build (process)",
+    )
+    measures += [duckdb_build, *_dbt_layers(duckdb_target, "DuckDB")]
+
+    started = time.perf_counter()
+    rows = export_sources(warehouse, work / "parquet")
+    export = Measure(
+        "Spark · raw feeds and template to Parquet", time.perf_counter() - started, note=f"{rows:,} rows"
+    )
+    spark_args = ["--target", "spark", "--target-path", str(spark_target)]
+    register = _timed_dbt(
+        SPARK_DBT,
+        [
+            "run-operation",
+            "register_parquet_sources",
+            "--args",
+            json.dumps({"folder": str(work / "parquet"), "schemas": ["raw", "reference"]}),
+            *spark_args,
+        ],
+        env,
+        work / "dbt-spark-register.log",
+        "Spark · register them as Spark tables (dbt run-operation, process)",
+    )
+    spark_build = _timed_dbt(
+        SPARK_DBT, [*BUILD, *as_of, *spark_args], env, work / "dbt-spark.log", "Spark · dbt build (process)"
+    )
+    measures += [export, register, spark_build, *_dbt_layers(spark_target, "Spark")]
+    measures.append(Measure("Spark ÷ DuckDB (dbt build)", spark_build.seconds / duckdb_build.seconds))
+    measures.append(
+        Measure(
+            "Spark ÷ DuckDB (with Parquet export and registration)",
+            (export.seconds + register.seconds + spark_build.seconds) / duckdb_build.seconds,
+        )
+    )
+
+    compared = {**{t: ["period_month", *keys] for t, keys in RELEASED_TABLES.items()}, **COMPARED_EXTRA}
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{warehouse}' AS d (READ_ONLY)")
+        for table, keys in sorted(compared.items()):
+            started = time.perf_counter()
+            con.execute(f"CREATE VIEW s_{table} AS SELECT * FROM {spark_table_sql(spark, 'marts', table)}")
+            count = con.execute(f"SELECT count(*) FROM d.marts.{table}").fetchone()[0]
+            differing = {
+                c: n for c, n in table_differences(con, f"d.marts.{table}", f"s_{table}", keys).items() if n
+            }
+            verdict = "equal" if not differing else f"DIFFER: {differing}"
+            measures.append(
+                Measure(
+                    f"agreement: marts.{table}",
+                    time.perf_counter() - started,
+                    note=f"{count:,} rows, {verdict}",
+                )
+            )
+    return measures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale", type=float, required=True, help="1 ≈ 1 M engagement events over six months"
+    )
+    parser.add_argument("--months", type=int, default=STANDARD_MONTHS)
+    parser.add_argument(
+        "--work", type=Path, default=None, help="scratch folder (default benchmarks/work/engines-S)"
+    )
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where the tables go")
+    args = parser.parse_args()
+    work = (args.work or ROOT / "benchmarks" / "work" / f"engines-{args.scale:g}").resolve()
+    measures = benchmark(args.scale, args.months, work)
+    stem = write_results(
+        args.results,
+        args.scale,
+        args.months,
+        measures,
+        kind="engines",
+        title="DuckDB and Spark, the same dbt build,",
+    )
+    for m in measures:
+        rss = f"  peak {m.peak_rss_mib:,.0f} MiB" if m.peak_rss_mib else ""
+        print(f"{m.seconds:10.2f}  {m.phase}{rss}{'  ' + m.note if m.note else ''}")
+    print(f"results: {stem}.md, {stem}.csv")
+    if any(m.phase.startswith("agreement") and "DIFFER" in m.note for m in measures):
+        raise SystemExit("the engines do not agree: see the agreement rows")
+
+
+if __name__ == "__main__":
+    main()
