@@ -119,7 +119,8 @@ def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
     measures += [duckdb_build, *_dbt_layers(duckdb_target, "DuckDB")]
 
     started = time.perf_counter()
-    rows = export_sources(warehouse, work / "parquet")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = export_sources(con, work / "parquet")
     export = Measure(
         "Spark · raw feeds and template to Parquet", time.perf_counter() - started, note=f"{rows:,} rows"
     )

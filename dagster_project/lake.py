@@ -16,6 +16,7 @@ import os
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -34,24 +35,97 @@ SOURCE_TABLES: list[tuple[str, str]] = [("raw", feed) for feed in FEEDS] + [
 RELATIVE_TOLERANCE = 1e-9
 
 
-def export_sources(warehouse: Path, folder: Path) -> int:
-    """Write the loader's raw feeds and the template of ``warehouse`` as Parquet under ``folder``
-    (one ``part-0.parquet`` per table, replacing what an earlier export wrote); return the rows."""
+def lake_folder(spark_warehouse: Path) -> Path:
+    """Where the tables written outside Spark go as Parquet for Spark (beside its warehouse)."""
+    return spark_warehouse / "lake"
+
+
+def export_sources(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
+    """Write the loader's raw feeds and the template (read through ``con``) as Parquet under
+    ``folder``, one ``part-0.parquet`` per table replacing the earlier export; return the rows."""
     rows = 0
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for schema, table in SOURCE_TABLES:
-            target = folder / schema / table
-            target.mkdir(parents=True, exist_ok=True)
-            part = target / "part-0.parquet"
-            con.execute(f"COPY {schema}.{table} TO '{part}' (FORMAT parquet)")
-            rows += con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+    for schema, table in SOURCE_TABLES:
+        target = folder / schema / table
+        target.mkdir(parents=True, exist_ok=True)
+        part = target / "part-0.parquet"
+        con.execute(f"COPY {schema}.{table} TO '{part}' (FORMAT parquet)")
+        rows += con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
     return rows
+
+
+def spark_table_files(spark_warehouse: Path, schema: str, table: str) -> Path:
+    """The folder of the Spark table ``schema.table`` in the warehouse directory."""
+    return spark_warehouse / "warehouse" / f"{schema}.db" / table
 
 
 def spark_table_sql(spark_warehouse: Path, schema: str, table: str) -> str:
     """A DuckDB expression reading the Parquet files of the Spark table ``schema.table``."""
-    files = spark_warehouse / "warehouse" / f"{schema}.db" / table
+    files = spark_table_files(spark_warehouse, schema, table)
     return f"read_parquet('{files}/**/*.parquet', hive_partitioning = true)"
+
+
+#: dbt nodes that Spark stores as Parquet files (a view is only a definition in its metastore)
+_STORED = {"table", "incremental", "seed"}
+
+
+def _mirror_select(con: duckdb.DuckDBPyConnection, node: Mapping[str, Any], source: str | None) -> str | None:
+    """The SELECT of a node's mirror view: its contract's columns in order and types (as DuckDB
+    built them: a partitioned Spark table puts its partition column last), else its documented
+    columns in order when they are the files' columns, else the files' columns; None when Spark
+    wrote no file and the node has no contract to give the empty table its columns."""
+    contract = node.get("contract", {}).get("enforced", False)
+    documented = [c["name"] for c in node.get("columns", {}).values()]
+    if source is None:
+        if not contract:
+            return None
+        typed = ", ".join(
+            f'CAST(NULL AS {c["data_type"]}) AS "{c["name"]}"' for c in node["columns"].values()
+        )
+        return f"SELECT {typed} WHERE false"
+    if contract:
+        typed = ", ".join(
+            f'CAST("{c["name"]}" AS {c["data_type"]}) AS "{c["name"]}"' for c in node["columns"].values()
+        )
+        return f"SELECT {typed} FROM {source}"
+    present = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+    if sorted(documented) == sorted(present):
+        return f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in documented)} FROM {source}"
+    return f"SELECT * FROM {source}"
+
+
+def mirror_spark_tables(
+    con: duckdb.DuckDBPyConnection, spark_warehouse: Path, manifest: Mapping[str, Any]
+) -> list[str]:
+    """A view in the DuckDB warehouse over the Parquet files of every table dbt built on Spark
+    (``schema.name``, as on the DuckDB target), so that the gates, publication, the analytics
+    views and the report read the scores Spark computed, unchanged; return the views' names.
+
+    A table an earlier run built on DuckDB under the same name is dropped (dbt rebuilds it if the
+    target changes back)."""
+    mirrored = []
+    for node in sorted(manifest["nodes"].values(), key=lambda n: n["unique_id"]):
+        if node["resource_type"] not in ("model", "seed") or node["config"]["materialized"] not in _STORED:
+            continue
+        schema, name = node["schema"], node.get("alias") or node["name"]
+        folder = spark_table_files(spark_warehouse, schema, name)
+        if not folder.is_dir():
+            continue
+        has_files = any(folder.rglob("*.parquet"))
+        select = _mirror_select(
+            con, node, spark_table_sql(spark_warehouse, schema, name) if has_files else None
+        )
+        if select is None:
+            continue
+        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        kind = con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, name],
+        ).fetchone()
+        if kind and kind[0] == "BASE TABLE":
+            con.execute(f'DROP TABLE "{schema}"."{name}"')
+        con.execute(f'CREATE OR REPLACE VIEW "{schema}"."{name}" AS {select}')
+        mirrored.append(f"{schema}.{name}")
+    return mirrored
 
 
 def run_dbt(

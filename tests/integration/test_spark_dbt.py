@@ -45,13 +45,15 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert SPARK_DBT.exists(), "dbt-spark is not installed: make spark-install"
     work = tmp_path_factory.mktemp("spark")
     landing, warehouse = work / "landing", work / "duckdb.duckdb"
-    generate(landing, scale=0.01, start="2025-01", months=3, seed=13, show_progress=False)
+    # the zone on which benchmarks/engines.py found a rounding tie the engines broke differently
+    # (macros/numbers.sql): 107.3 / 512 in ACT_STICKINESS of team T0005, 2025-06
+    generate(landing, scale=0.1, start="2025-01", months=6, seed=7, show_progress=False)
     con = duckdb.connect(str(warehouse))
     for feed in FEEDS:
         load_feed(con, landing, feed)
     write_templates(con, load_templates(DEFAULT_TEMPLATES_DIR))
+    export_sources(con, work / "parquet")
     con.close()
-    export_sources(warehouse, work / "parquet")
 
     env = {
         # a random key like production's: Spark redacts one containing "secret" (the suite's own

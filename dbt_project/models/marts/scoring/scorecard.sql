@@ -47,7 +47,7 @@ red_lines as (
         entity_level,
         entity_id,
         {{ dbt.listagg(
-            dbt.concat(["indicator_code", "' '", dbt.cast('round(value, 6)', dbt.type_string()), "' above red line '", dbt.cast('red_line', dbt.type_string())]),
+            dbt.concat(["indicator_code", "' '", dbt.cast(round_double('value', 6), dbt.type_string()), "' above red line '", dbt.cast('red_line', dbt.type_string())]),
             "'; '", "order by indicator_code"
         ) }} as reason
     from indicators
@@ -90,12 +90,10 @@ final as (
         scored.*,
         case
             when not scored.not_scored
-                then round(
-                    case
-                        when scored.veto then 0 else greatest(0, scored.base_points + scored.bonus - scored.penalty)
-                    end,
+                then {{ round_double(
+                    'case when scored.veto then 0 else greatest(0, scored.base_points + scored.bonus - scored.penalty) end',
                     4
-                )
+                ) }}
         end as final_score
     from scored
 ),

@@ -126,14 +126,20 @@ base as (
         coalesce(entity_params.threshold_value, default_params.threshold_value) as threshold_value,
         coalesce(entity_params.red_line, default_params.red_line) as red_line,
         band_overrides.entity_id is not null as has_own_bands,
-        {#- values rounded to 9 decimals: sums of doubles depend on the order DuckDB takes them in, and
-            the scores (and a release's content hash) must not -#}
-        round(indicator_values.denominator, 9) as denominator,
+        {#- values rounded to 9 decimals: sums of doubles depend on the order the engine takes them
+            in, and the scores (and a release's content hash) must not (macros/numbers.sql) -#}
+        {{ round_double('indicator_values.denominator', 9) }} as denominator,
         coalesce(overrides.target, defaults.target) as target,
-        round(case when catalog.value_kind = 'count' then coalesce(indicator_values.numerator, 0) else indicator_values.numerator end, 9)
-            as numerator,
-        round(case when catalog.value_kind = 'count' then coalesce(indicator_values.value, 0) else indicator_values.value end, 9)
-            as value
+        {{ round_double(
+            "case when catalog.value_kind = 'count' then coalesce(indicator_values.numerator, 0)"
+            ~ " else indicator_values.numerator end",
+            9
+        ) }} as numerator,
+        {{ round_double(
+            "case when catalog.value_kind = 'count' then coalesce(indicator_values.value, 0)"
+            ~ " else indicator_values.value end",
+            9
+        ) }} as value
     from entities
     inner join stg_template_indicators as indicators
         on entities.template_version = indicators.template_version and entities.role = indicators.role
