@@ -47,7 +47,7 @@ generate: install
 
 ## Set up, generate demo data, materialize every asset into the DuckDB file (reports included),
 ## build the dbt docs, and say where the report, the docs and the SQL client are.
-run: install
+run: install $(if $(filter spark,$(SCORECARD_DBT_TARGET)),spark-install)
 	@test -d $(SCORECARD_LANDING_DIR) || $(MAKE) --no-print-directory generate
 	$(BIN)/scorecard run
 	@$(BIN)/scorecard docs > /dev/null && echo "dbt docs:  $(dir $(SCORECARD_WAREHOUSE))docs/index.html (opens offline; make docs serves it)"

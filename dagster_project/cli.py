@@ -117,6 +117,10 @@ def run(
         pii_key()  # staging cannot hash PII without it
         load_templates(settings.templates_dir)  # nothing can be scored with a broken template
         check_writable(settings.warehouse)
+        if settings.on_spark:
+            from dagster_project.transform import dbt_resource
+
+            dbt_resource(settings.dbt_target)  # dbt-spark and Java are installed
     except (SettingsError, TemplateError, WarehouseUnavailable) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
@@ -145,7 +149,9 @@ def run(
     # the single-run backfill policy is a beta parameter: one warning per asset is noise here
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-    state = RunState.now(settings.landing_dir, settings.templates_dir, first, last, local_today())
+    state = RunState.now(
+        settings.landing_dir, settings.templates_dir, first, last, local_today(), settings.dbt_target
+    )
     previous = last_completed_run(settings.warehouse)
     if not months and not full_refresh and previous and nothing_to_do(previous[1], state):
         console.print(
@@ -183,6 +189,7 @@ def run(
                     templates_dir=settings.templates_dir,
                     column_lineage=settings.column_lineage,
                     lock_wait_seconds=wait,
+                    base_settings=settings,
                 )
             )
     except WarehouseUnavailable as exc:
@@ -201,7 +208,7 @@ def run(
         console.print("a quality gate failed: publishing each month that passed its gates")
         with captured_output(log_file, verbose):
             follow_up = publish_passed_months(
-                settings.landing_dir, settings.warehouse, first, last, instance, tags
+                settings.landing_dir, settings.warehouse, first, last, instance, tags, settings
             )
         run_ids.add(follow_up.run_id)
     if not months:  # every month of the landing zone: a rerun with nothing new has nothing to do

@@ -37,7 +37,12 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *RELEASE_TABLE_SPECS,
             *build_feed_assets(monthly),
             scorecard_template,
-            *build_dbt_assets(monthly, prepare_manifest(), settings.column_lineage),
+            *build_dbt_assets(
+                monthly,
+                prepare_manifest(),
+                settings.column_lineage,
+                settings.spark_warehouse if settings.on_spark else None,
+            ),
             build_published_scorecard(monthly),
             build_scorecard_report(monthly),
         ],
@@ -50,7 +55,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             "landing": LandingZone(path=str(settings.landing_dir)),
             "templates": TemplateFolder(path=str(settings.templates_dir)),
             "reports": ReportFolder(path=str(settings.reports)),
-            "dbt": dbt_resource(),
+            "dbt": dbt_resource(settings.dbt_target),
         },
         executor=dg.in_process_executor,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -48,21 +48,24 @@ def materialize_all(
     templates_dir: Path = DEFAULT_TEMPLATES_DIR,
     column_lineage: bool = True,
     lock_wait_seconds: float = 0,
+    base_settings: Settings | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Every asset (ingestion of each feed, then dbt build) for the months given, in one run.
 
-    The definitions are built for these paths (partitions from ``first_month``): nothing is
+    The definitions are built for these paths (partitions from ``first_month``) and the rest of
+    ``base_settings`` (the dbt target, DuckDB's memory budget; defaults without them): nothing is
     read from or written to the environment. The run holds the warehouse (:func:`run_lock`):
     a second run waits up to ``lock_wait_seconds`` and then raises
     :class:`~dagster_project.locking.WarehouseUnavailable` naming the run that holds it.
     """
-    settings = Settings(
-        landing_dir=landing.resolve(),
-        warehouse=warehouse.resolve(),
-        first_month=first_month,
-        templates_dir=templates_dir.resolve(),
-        column_lineage=column_lineage,
-    )
+    values = {
+        "landing_dir": landing.resolve(),
+        "warehouse": warehouse.resolve(),
+        "first_month": first_month,
+        "templates_dir": templates_dir.resolve(),
+        "column_lineage": column_lineage,
+    }
+    settings = replace(base_settings, **values) if base_settings else Settings(**values)
     defs = build_definitions(settings)
     with run_lock(settings.warehouse, lock_wait_seconds):
         return dg.materialize(
@@ -113,6 +116,7 @@ def publish_passed_months(
     last_month: str,
     instance: dg.DagsterInstance | None = None,
     tags: dict[str, str] | None = None,
+    base_settings: Settings | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Run publication alone over the months, after a run that a gate stopped.
 
@@ -129,6 +133,7 @@ def publish_passed_months(
         instance,
         selection=dg.AssetSelection.assets(PUBLISHED),
         tags=tags,
+        base_settings=base_settings,
     )
 
 

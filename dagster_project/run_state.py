@@ -61,9 +61,12 @@ def _files_under(paths: Iterable[Path]) -> list[Path]:
     return sorted(set(found))
 
 
-def build_fingerprint(templates_dir: Path) -> str:
-    """A digest of every file the scores depend on besides the data, and of the PII key."""
+def build_fingerprint(templates_dir: Path, dbt_target: str = "duckdb") -> str:
+    """A digest of every file the scores depend on besides the data, of the PII key, and of the
+    engine that builds them (a run on another target builds everything again)."""
     digest = hmac.new(pii_key(), digestmod=hashlib.sha256)
+    if dbt_target != "duckdb":  # the digests recorded before there was a choice stay valid
+        digest.update(f"dbt target {dbt_target}".encode())
     for path in _files_under([*BUILD_INPUTS, templates_dir]):
         digest.update(str(path.relative_to(path.anchor)).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -91,8 +94,18 @@ class RunState:
     local_day: date
 
     @classmethod
-    def now(cls, landing: Path, templates_dir: Path, first: str, last: str, today: date) -> RunState:
-        return cls(first, last, build_fingerprint(templates_dir), landing_fingerprint(landing), today)
+    def now(
+        cls,
+        landing: Path,
+        templates_dir: Path,
+        first: str,
+        last: str,
+        today: date,
+        dbt_target: str = "duckdb",
+    ) -> RunState:
+        return cls(
+            first, last, build_fingerprint(templates_dir, dbt_target), landing_fingerprint(landing), today
+        )
 
 
 def last_completed(con: duckdb.DuckDBPyConnection) -> tuple[str, RunState] | None:

@@ -7,7 +7,11 @@
 ``SCORECARD_TEMPLATES_DIR`` scorecard template versions (default ``seeds/templates``)
 ``SCORECARD_REPORTS_DIR``   monthly scorecard reports (default ``data/reports``)
 ``SCORECARD_COLUMN_LINEAGE`` column-level lineage of the dbt models, ``true``/``false`` (default
-                            ``true``; computing it costs ~20 s a run, whatever the data's size)
+                            ``true``; computing it costs ~20 s a run, whatever the data's size;
+                            ``false`` on Spark)
+``SCORECARD_DUCKDB_MEMORY_LIMIT`` DuckDB's memory budget (default ``10%`` of the machine's)
+``SCORECARD_DBT_TARGET``    where dbt builds the models: ``duckdb`` (default) or ``spark``
+``SCORECARD_SPARK_WAREHOUSE`` Spark's warehouse directory and metastore (default ``data/spark``)
 
 Settings are read once, at an entry point (the ``scorecard`` command, the code location's
 ``defs()``), and passed down as values and resources; nothing here writes the environment.
@@ -45,6 +49,8 @@ _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(%|[KMGT]i?B)$", re.IGNORECASE)
 #: it; the rest of the machine stays for Dagster's processes, the GX batches and analysts' queries.
 #: ``dbt_project/profiles.yml`` has the same default for dbt run by hand.
 DEFAULT_DUCKDB_MEMORY_LIMIT = "10%"
+#: the outputs of ``dbt_project/profiles.yml`` a run may build on
+DBT_TARGETS = ("duckdb", "spark")
 
 
 class SettingsError(ValueError):
@@ -62,6 +68,13 @@ class Settings:
     column_lineage: bool = True
     reports_dir: Path | None = None
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    #: the dbt target that builds staging, intermediate and marts (``dbt_project/profiles.yml``)
+    dbt_target: str = "duckdb"
+    spark_warehouse: Path = PROJECT_ROOT / "data" / "spark"
+
+    @property
+    def on_spark(self) -> bool:
+        return self.dbt_target == "spark"
 
     @property
     def reports(self) -> Path:
@@ -83,14 +96,26 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     first_month = env.get("SCORECARD_FIRST_MONTH", "2025-01")
     if not _MONTH.match(first_month):
         raise SettingsError(f"SCORECARD_FIRST_MONTH must look like 2025-01, got {first_month!r}")
+    target = env.get("SCORECARD_DBT_TARGET", "").strip() or "duckdb"
+    if target not in DBT_TARGETS:
+        raise SettingsError(f"SCORECARD_DBT_TARGET must be one of {', '.join(DBT_TARGETS)}, got {target!r}")
+    # column lineage reads each model's parents through dbt's DuckDB adapter in the run's process
+    lineage = _flag(env, "SCORECARD_COLUMN_LINEAGE", default=target == "duckdb")
+    if lineage and target != "duckdb":
+        raise SettingsError(
+            f"SCORECARD_COLUMN_LINEAGE=true needs the duckdb target (dagster-dbt reads the columns of "
+            f"each model's parents through dbt's adapter in the run's process), not {target!r}"
+        )
     return Settings(
         landing_dir=_path(env.get("SCORECARD_LANDING_DIR", "data/landing")),
         warehouse=_path(env.get("SCORECARD_WAREHOUSE", "data/warehouse.duckdb")),
         first_month=first_month,
         templates_dir=_path(env.get("SCORECARD_TEMPLATES_DIR", DEFAULT_TEMPLATES_DIR)),
-        column_lineage=_flag(env, "SCORECARD_COLUMN_LINEAGE", default=True),
+        column_lineage=lineage,
         reports_dir=_path(env["SCORECARD_REPORTS_DIR"]) if env.get("SCORECARD_REPORTS_DIR") else None,
         duckdb_memory_limit=_memory_limit(env),
+        dbt_target=target,
+        spark_warehouse=_path(env.get("SCORECARD_SPARK_WAREHOUSE", "data/spark")),
     )
 
 

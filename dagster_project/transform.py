@@ -57,8 +57,21 @@ class ScorecardDbtResource(DbtCliResource):
         return version.parse(importlib.metadata.version("dbt-core"))
 
 
-def dbt_resource() -> DbtCliResource:
-    return ScorecardDbtResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+def dbt_resource(target: str = "duckdb") -> DbtCliResource:
+    """The dbt resource of a run building on ``target``: on Spark, the dbt of ``.venv-spark``
+    (dbt-spark and pyspark, and dbt-duckdb for the analytics views), else the one beside this
+    interpreter."""
+    if target == "duckdb":
+        return ScorecardDbtResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+    from dagster_project.lake import SPARK_DBT
+    from dagster_project.settings import SettingsError
+
+    if not SPARK_DBT.exists():
+        raise SettingsError(
+            f"SCORECARD_DBT_TARGET={target} needs dbt-spark and Java: run `make spark-install` "
+            f"({SPARK_DBT} is missing)"
+        )
+    return ScorecardDbtResource(project_dir=DBT_PROJECT, dbt_executable=str(SPARK_DBT))
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
@@ -86,7 +99,8 @@ def prepare_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     CI need the manifest too. Never called at import.
     """
     if manifest_is_stale(project):
-        dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        # the asset graph does not depend on the target: parsed with this interpreter's dbt-duckdb
+        dbt_resource().cli(["parse", "--quiet", "--target", "duckdb"], target_path=project.target_path).wait()
     return project.manifest_path
 
 
@@ -168,13 +182,24 @@ def dbt_window_env(window: dg.TimeWindow | None) -> dict[str, str | None]:
     }
 
 
-def dbt_env(window: dg.TimeWindow | None, memory_limit: str) -> dict[str, str | None]:
-    """The dbt process's environment beyond this process's: the window (:func:`dbt_window_env`)
-    and DuckDB's memory budget (``profiles.yml`` reads ``SCORECARD_DUCKDB_MEMORY_LIMIT``)."""
-    return {**dbt_window_env(window), "SCORECARD_DUCKDB_MEMORY_LIMIT": memory_limit}
+def dbt_env(
+    window: dg.TimeWindow | None, memory_limit: str, spark_warehouse: Path | None = None
+) -> dict[str, str | None]:
+    """The dbt process's environment beyond this process's: the window (:func:`dbt_window_env`),
+    DuckDB's memory budget (``profiles.yml`` reads ``SCORECARD_DUCKDB_MEMORY_LIMIT``) and, on
+    Spark, its warehouse directory and the lake folder whose Parquet tables dbt registers when
+    it starts (``macros/spark/register_sources.sql``), as absolute paths (dbt runs in
+    ``dbt_project/``)."""
+    env = {**dbt_window_env(window), "SCORECARD_DUCKDB_MEMORY_LIMIT": memory_limit}
+    if spark_warehouse is not None:
+        from dagster_project.lake import lake_folder
+
+        env["SCORECARD_SPARK_WAREHOUSE"] = str(spark_warehouse.resolve())
+        env["SCORECARD_LAKE"] = str(lake_folder(spark_warehouse.resolve()))
+    return env
 
 
-def partial_parse_file(warehouse_path: str) -> Path:
+def partial_parse_file(warehouse_path: str, target: str = "duckdb") -> Path:
     """Where dbt's parsed project for ``warehouse_path`` is kept between runs.
 
     dagster-dbt gives every invocation a target folder of its own and copies the project's
@@ -182,17 +207,20 @@ def partial_parse_file(warehouse_path: str) -> Path:
     prepare`'s), and dbt parses the whole project again (~8 s) when the profile (the warehouse
     path) or the vars differ. One file per warehouse, passed with ``--partial-parse-file-path``
     and refreshed after each run (:func:`keep_partial_parse`), lets a run parse only what changed.
+    The profile's target is part of what dbt parsed too: one file per warehouse and target.
     """
-    digest = hashlib.sha256(str(Path(warehouse_path).resolve()).encode()).hexdigest()[:16]
+    key = str(Path(warehouse_path).resolve()) + ("" if target == "duckdb" else f"|{target}")
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return DBT_PROJECT_DIR / "target" / "partial_parse" / f"{digest}.msgpack"
 
 
 def dbt_build_args(
-    warehouse_path: str, full_refresh: bool = False, partial_parse: Path | None = None
+    warehouse_path: str, full_refresh: bool = False, partial_parse: Path | None = None, target: str = "duckdb"
 ) -> list[str]:
-    """`dbt build` arguments for a run on ``warehouse_path`` (its window: :func:`dbt_window_env`),
-    reading the project parsed by an earlier run from ``partial_parse`` when there is one."""
-    args = ["build", *EXCLUDE_UNIT_TESTS, "--vars", json.dumps(dbt_vars(warehouse_path))]
+    """`dbt build` arguments for a run on ``warehouse_path`` (its window: :func:`dbt_window_env`)
+    building on ``target``, reading the project parsed by an earlier run from ``partial_parse``
+    when there is one."""
+    args = ["build", *EXCLUDE_UNIT_TESTS, "--target", target, "--vars", json.dumps(dbt_vars(warehouse_path))]
     if partial_parse is not None:
         args += ["--partial-parse-file-path", str(partial_parse)]
     if full_refresh:
@@ -200,10 +228,10 @@ def dbt_build_args(
     return args
 
 
-def kept_partial_parse(warehouse_path: str) -> Path | None:
-    """The partial-parse file an earlier run left for the warehouse, if any (dbt refuses a
-    ``--partial-parse-file-path`` that does not exist)."""
-    kept = partial_parse_file(warehouse_path)
+def kept_partial_parse(warehouse_path: str, target: str = "duckdb") -> Path | None:
+    """The partial-parse file an earlier run left for the warehouse and target, if any (dbt
+    refuses a ``--partial-parse-file-path`` that does not exist)."""
+    kept = partial_parse_file(warehouse_path, target)
     return kept if kept.exists() else None
 
 
@@ -232,14 +260,21 @@ def environment(values: Mapping[str, str | None]) -> Iterator[None]:
 
 
 def build_dbt_assets(
-    partitions_def: dg.PartitionsDefinition, manifest: Path, column_lineage: bool = True
+    partitions_def: dg.PartitionsDefinition,
+    manifest: Path,
+    column_lineage: bool = True,
+    spark_warehouse: Path | None = None,
 ) -> list[dg.AssetsDefinition]:
     """The three dbt asset sets: master data (unpartitioned), the monthly set on
     ``partitions_def``, and the analytics views (unpartitioned, after publication).
 
     Built by the code location from a prepared manifest (:func:`prepare_manifest`); with
-    ``column_lineage``, each materialization carries the lineage of its columns.
+    ``column_lineage``, each materialization carries the lineage of its columns. With
+    ``spark_warehouse``, master data and the monthly set build on Spark (target ``spark``): the
+    loader's tables go to the lake first, and Spark's tables are mirrored into the warehouse
+    after (``lake.py``); the analytics views, for people, stay on the DuckDB warehouse.
     """
+    engine = "duckdb" if spark_warehouse is None else "spark"
     shared: dict[str, Any] = {
         "manifest": manifest,
         "project": DBT_PROJECT,
@@ -252,8 +287,10 @@ def build_dbt_assets(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
     ) -> Iterator[Any]:
         """Master data, reference seeds and dimensions: rebuilt whole (they are small)."""
-        args = dbt_build_args(warehouse.path, config.full_refresh, kept_partial_parse(warehouse.path))
-        yield from build_with_metadata(context, dbt, warehouse, args, None, column_lineage)
+        args = dbt_build_args(
+            warehouse.path, config.full_refresh, kept_partial_parse(warehouse.path, engine), engine
+        )
+        yield from build_with_metadata(context, dbt, warehouse, args, None, column_lineage, spark_warehouse)
 
     @dbt_assets(
         **shared,
@@ -267,9 +304,11 @@ def build_dbt_assets(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
     ) -> Iterator[Any]:
         """Everything built from monthly feeds, for the run's months (a backfill: all at once)."""
-        args = dbt_build_args(warehouse.path, config.full_refresh, kept_partial_parse(warehouse.path))
+        args = dbt_build_args(
+            warehouse.path, config.full_refresh, kept_partial_parse(warehouse.path, engine), engine
+        )
         yield from build_with_metadata(
-            context, dbt, warehouse, args, context.partition_time_window, column_lineage
+            context, dbt, warehouse, args, context.partition_time_window, column_lineage, spark_warehouse
         )
 
     @dbt_assets(**shared, select=ANALYTICS_DBT_SELECT, name="dbt_analytics")
@@ -294,6 +333,7 @@ def build_with_metadata(
     args: list[str],
     window: dg.TimeWindow | None,
     column_lineage: bool = True,
+    spark_warehouse: Path | None = None,
 ) -> Iterator[Any]:
     """`dbt build` of the selected models, seeds and tests (tests become asset checks), with
     column schemas and row counts on each materialization, and column-level lineage unless
@@ -304,14 +344,25 @@ def build_with_metadata(
     steps share one file; ``window`` (the run's months) reaches dbt in its environment. While dbt
     runs, its process holds DuckDB's single writer lock: dagster-dbt waits for it to finish before
     fetching column metadata, and the row counts are taken read-only after that.
+
+    With ``spark_warehouse`` (``args`` build on target ``spark``), the loader's raw feeds and the
+    template go to the lake as Parquet first (dbt registers them as Spark tables when it starts),
+    and the tables Spark built are mirrored into the warehouse as views after.
     """
+    target = "duckdb" if spark_warehouse is None else "spark"
+    if spark_warehouse is not None:
+        from dagster_project.lake import export_sources, lake_folder
+
+        with warehouse.connect(read_only=True) as con:
+            rows = export_sources(con, lake_folder(spark_warehouse.resolve()))
+        context.log.info(f"raw feeds and template to the lake for Spark: {rows} rows")
     window_env = dbt_window_env(window)
     if window is not None:
         context.log.info(
             "dbt partition window: SCORECARD_PARTITION_START={SCORECARD_PARTITION_START}, "
             "SCORECARD_PARTITION_END={SCORECARD_PARTITION_END}".format(**window_env)
         )
-    with environment(dbt_env(window, warehouse.memory_limit)):
+    with environment(dbt_env(window, warehouse.memory_limit, spark_warehouse)):
         invocation = dbt.cli(args, context=context)
     events = list(invocation.stream())  # dbt runs; this thread waits on its output
     if column_lineage:
@@ -323,7 +374,13 @@ def build_with_metadata(
             events = list(DbtEventIterator(iter(events), invocation).fetch_column_metadata(True))
         finally:  # a failed dbt build too: the next steps of this process need the file
             release_duckdb_adapter(invocation)
-    keep_partial_parse(invocation.target_path, warehouse.path)
+    keep_partial_parse(invocation.target_path, warehouse.path, target)
+    if spark_warehouse is not None:
+        from dagster_project.lake import mirror_spark_tables
+
+        with warehouse.connect() as con:
+            mirrored = mirror_spark_tables(con, spark_warehouse.resolve(), invocation.manifest)
+        context.log.info(f"{len(mirrored)} Spark tables mirrored into the warehouse as views")
     with warehouse.connect(read_only=True) as con:
         schemas = {} if column_lineage else relation_schemas(con)
         for event in events:
@@ -339,12 +396,12 @@ def build_with_metadata(
                 yield event
 
 
-def keep_partial_parse(target_path: Path, warehouse_path: str) -> None:
+def keep_partial_parse(target_path: Path, warehouse_path: str, target: str = "duckdb") -> None:
     """Keep the project dbt parsed in this invocation for the next run on the warehouse (dbt
     writes it to the invocation's own target folder, and only when it parsed something)."""
     written = target_path / "partial_parse.msgpack"
     if written.exists():
-        kept = partial_parse_file(warehouse_path)
+        kept = partial_parse_file(warehouse_path, target)
         kept.parent.mkdir(parents=True, exist_ok=True)
         os.replace(written, kept)
 

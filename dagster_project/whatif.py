@@ -31,7 +31,18 @@ def whatif_dbt_args(month: str, template_version: str, warehouse: Path) -> list[
         "scoring_schema": WHATIF_SCHEMA,
         "scoring_intermediate_schema": WHATIF_SCHEMA,
     }
-    return ["build", "--select", "tag:scoring", *EXCLUDE_UNIT_TESTS, "--vars", json.dumps(variables)]
+    # on the embedded warehouse whatever the run's target: it reads the intermediate tables there
+    # (on Spark, the views over Spark's tables) and writes only schema whatif
+    return [
+        "build",
+        "--select",
+        "tag:scoring",
+        *EXCLUDE_UNIT_TESTS,
+        "--target",
+        "duckdb",
+        "--vars",
+        json.dumps(variables),
+    ]
 
 
 def run_whatif_models(month: str, template_version: str, warehouse: Path) -> None:

@@ -60,9 +60,23 @@ def ensure_published_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f'ALTER TABLE published.{table} ADD COLUMN "{column}" {data_type}')
 
 
-def _rows_text_sql(source: str, table: str, columns: list[str], where: str) -> str:
+#: How a release's rows become the text its content hash is taken of (recorded with each release):
+#: 1, each row as DuckDB prints it; 2 (from issue 15 on), the same with every double printed to 12
+#: significant digits, so that the same scores computed on Spark (sums of doubles taken in another
+#: order: equal to ~1e-15) hash the same. A release keeps the version it was made with.
+HASH_VERSION = 2
+_FLOATS = ("DOUBLE", "FLOAT", "REAL")
+
+
+def _rows_text_sql(
+    con: duckdb.DuckDBPyConnection, source: str, table: str, columns: list[str], where: str, version: int
+) -> str:
     keys = ", ".join(f"t.{c}" for c in RELEASED_TABLES[table])
-    listed = ", ".join(f'"{c}"' for c in columns)
+    types = dict(table_columns(con, *source.split(".")))
+    listed = ", ".join(
+        f'printf(\'%.12g\', "{c}") AS "{c}"' if version >= 2 and types.get(c) in _FLOATS else f'"{c}"'
+        for c in columns
+    )
     return (
         f"SELECT coalesce(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY {keys}), '') "
         f"FROM (SELECT {listed} FROM {source} WHERE {where}) AS t"
@@ -75,10 +89,14 @@ def content_hash(
     sources: dict[str, str],
     where: str,
     params: list[object],
+    version: int = HASH_VERSION,
 ) -> str:
-    """SHA-256 of the released rows: each table's rows as text, in key order, the tables in order."""
+    """SHA-256 of the released rows: each table's rows as text (:data:`HASH_VERSION`), in key order,
+    the tables in order."""
     parts = [
-        con.execute(_rows_text_sql(sources[table], table, hashed_columns[table], where), params).fetchone()[0]
+        con.execute(
+            _rows_text_sql(con, sources[table], table, hashed_columns[table], where, version), params
+        ).fetchone()[0]
         for table in RELEASED_TABLES
     ]
     return con.execute("SELECT sha256(?)", ["\n--\n".join(parts)]).fetchone()[0]
@@ -137,16 +155,19 @@ def publish_month(
     if not versions:
         raise PublishError(f"{month:%Y-%m} has no scorecards in marts to publish")
     hashed = {t: _columns(con, "marts", t) for t in RELEASED_TABLES}
-    digest = content_hash(
-        con, hashed, {t: f"marts.{t}" for t in RELEASED_TABLES}, "period_month = ?", [month]
-    )
+    marts = {t: f"marts.{t}" for t in RELEASED_TABLES}
+    digest = content_hash(con, hashed, marts, "period_month = ?", [month])
     row_count = sum(
         con.execute(f"SELECT count(*) FROM marts.{t} WHERE period_month = ?", [month]).fetchone()[0]
         for t in RELEASED_TABLES
     )
     latest = con.execute(query("publish/latest_release_of_month"), {"period_month": month}).fetchone()
-    if latest and latest[1] == digest:
-        return Release(latest[0], month, versions[0], row_count, digest, created=False)
+    if latest and latest[1] == (
+        digest
+        if latest[3] == HASH_VERSION
+        else content_hash(con, hashed, marts, "period_month = ?", [month], latest[3])
+    ):  # the same content as the release in force, hashed as it was
+        return Release(latest[0], month, versions[0], row_count, latest[1], created=False)
     reason = (
         change_summary(con, month, latest[0], json.loads(latest[2]))
         if latest
@@ -170,6 +191,7 @@ def publish_month(
                 json.dumps(gate_summary, ensure_ascii=False, default=str),
                 json.dumps(hashed),
                 reason,
+                HASH_VERSION,
             ],
         )
         for table in RELEASED_TABLES:
@@ -223,7 +245,12 @@ def verify(con: duckdb.DuckDBPyConnection) -> list[Verification]:
             )
         hashed = json.loads(hashed_columns)
         actual = content_hash(
-            con, hashed, {t: f"published.{t}" for t in RELEASED_TABLES}, "release_id = ?", [release_id]
+            con,
+            hashed,
+            {t: f"published.{t}" for t in RELEASED_TABLES},
+            "release_id = ?",
+            [release_id],
+            release["hash_version"] or 1,
         )
         if actual != digest:
             problems.append(f"content hash {actual[:12]}… differs from the recorded {digest[:12]}…")

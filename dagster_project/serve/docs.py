@@ -23,7 +23,16 @@ def build_docs(warehouse: Path, out_dir: Path) -> Path:
     """Generate the documentation site for ``warehouse`` into ``out_dir``; its ``index.html``."""
     prepare_manifest()
     target = out_dir / "dbt_target"
-    args = ["docs", "generate", "--static", "--vars", json.dumps(dbt_vars(str(warehouse)))]
+    # the catalog of the embedded warehouse (on Spark: with the views over Spark's tables)
+    args = [
+        "docs",
+        "generate",
+        "--static",
+        "--target",
+        "duckdb",
+        "--vars",
+        json.dumps(dbt_vars(str(warehouse))),
+    ]
     invocation = dbt_resource().cli(args, target_path=target, raise_on_error=False).wait()
     site = target / "static_index.html"
     if not invocation.is_successful() or not site.exists():

@@ -127,8 +127,12 @@ def test_dbt_layer(props: dict, layer: str) -> None:
 
 def test_dbt_build_args_name_the_warehouse_and_its_parsed_project() -> None:
     warehouse = "/data/april.duckdb"
-    first = ["build", "--exclude-resource-type", "unit_test", "--vars", '{"warehouse": "/data/april.duckdb"}']
+    first = [
+        *("build", "--exclude-resource-type", "unit_test", "--target", "duckdb"),
+        *("--vars", '{"warehouse": "/data/april.duckdb"}'),
+    ]
     assert dbt_build_args(warehouse) == first
+    assert dbt_build_args(warehouse, target="spark")[3:5] == ["--target", "spark"]
     parsed = partial_parse_file(warehouse)
     assert dbt_build_args(warehouse, partial_parse=parsed) == [
         *first,
@@ -139,6 +143,8 @@ def test_dbt_build_args_name_the_warehouse_and_its_parsed_project() -> None:
     # one parsed project per warehouse: the profile (its path) is part of what dbt parsed
     assert partial_parse_file(warehouse) != partial_parse_file("/data/may.duckdb")
     assert partial_parse_file(warehouse) == partial_parse_file("/data/../data/april.duckdb")
+    # and the target: a Spark run does not make the next DuckDB run parse everything again
+    assert partial_parse_file(warehouse, "spark") != partial_parse_file(warehouse)
 
 
 def test_the_partition_window_reaches_dbt_as_local_dates_in_its_environment() -> None:
@@ -152,6 +158,10 @@ def test_the_partition_window_reaches_dbt_as_local_dates_in_its_environment() ->
     assert dbt_window_env(None) == {"SCORECARD_PARTITION_START": None, "SCORECARD_PARTITION_END": None}
     # and DuckDB's memory budget of the run's warehouse (profiles.yml reads it)
     assert dbt_env(window, "3GB") == {**dbt_window_env(window), "SCORECARD_DUCKDB_MEMORY_LIMIT": "3GB"}
+    # on Spark, its warehouse and the lake, absolute (dbt runs in dbt_project/)
+    spark = dbt_env(window, "3GB", Path("data/spark"))
+    assert spark["SCORECARD_SPARK_WAREHOUSE"] == str(Path("data/spark").resolve())
+    assert spark["SCORECARD_LAKE"] == str(Path("data/spark").resolve() / "lake")
 
 
 def test_environment_sets_unsets_and_restores(monkeypatch: pytest.MonkeyPatch) -> None:

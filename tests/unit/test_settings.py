@@ -65,3 +65,14 @@ def test_every_warehouse_connection_and_dbt_get_the_memory_limit(tmp_path: Path)
     assert limit == f"{{{{ env_var('SCORECARD_DUCKDB_MEMORY_LIMIT', '{DEFAULT_DUCKDB_MEMORY_LIMIT}') }}}}"
     with duckdb.connect() as con:  # the default is a share DuckDB understands
         con.execute("SET memory_limit = $l", {"l": DEFAULT_DUCKDB_MEMORY_LIMIT})
+
+
+def test_the_dbt_target_is_duckdb_or_spark_and_spark_builds_without_column_lineage() -> None:
+    assert load_settings({}).on_spark is False
+    spark = load_settings({"SCORECARD_DBT_TARGET": "spark", "SCORECARD_SPARK_WAREHOUSE": "/lake/spark"})
+    assert spark.on_spark and spark.column_lineage is False
+    assert spark.spark_warehouse == Path("/lake/spark")
+    with pytest.raises(SettingsError, match="SCORECARD_DBT_TARGET"):
+        load_settings({"SCORECARD_DBT_TARGET": "snowflake"})
+    with pytest.raises(SettingsError, match="SCORECARD_COLUMN_LINEAGE=true needs the duckdb target"):
+        load_settings({"SCORECARD_DBT_TARGET": "spark", "SCORECARD_COLUMN_LINEAGE": "true"})

@@ -16,3 +16,7 @@ create table if not exists published.scorecard_release (
 );
 
 alter table published.scorecard_release add column if not exists reason varchar;
+
+-- how the content hash was taken (publish/releases.py, HASH_VERSION): releases made before it was
+-- recorded are version 1
+alter table published.scorecard_release add column if not exists hash_version integer default 1;

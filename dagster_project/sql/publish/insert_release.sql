@@ -8,6 +8,7 @@ insert into published.scorecard_release (
     content_hash,
     gate_summary,
     hashed_columns,
-    reason
+    reason,
+    hash_version
 )
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
