@@ -43,7 +43,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 settings.column_lineage,
                 settings.spark_warehouse if settings.on_spark else None,
             ),
-            build_published_scorecard(monthly),
+            build_published_scorecard(monthly, settings.spark_warehouse if settings.on_spark else None),
             build_scorecard_report(monthly),
         ],
         asset_checks=MARTS_CHECKS,

@@ -12,6 +12,7 @@ without starting Spark.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Mapping
@@ -51,6 +52,50 @@ def export_sources(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
         con.execute(f"COPY {schema}.{table} TO '{part}' (FORMAT parquet)")
         rows += con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
     return rows
+
+
+#: the release tables as the lake holds them for Spark readers: one Parquet file per release
+RELEASE_LAKE_TABLES = ("scorecard_release", "scorecard", "scorecard_indicator")
+
+
+def export_releases(con: duckdb.DuckDBPyConnection, folder: Path) -> list[int]:
+    """Append to the lake every release of the warehouse it does not hold yet:
+    ``<folder>/published/<table>/release-<id>.parquet`` for each release table (append-only, as in
+    the warehouse); return the release ids written."""
+    present = {
+        int(p.stem.removeprefix("release-"))
+        for p in (folder / "published" / "scorecard_release").glob("*.parquet")
+    }
+    written = []
+    for (release_id,) in con.execute(
+        "SELECT release_id FROM published.scorecard_release ORDER BY 1"
+    ).fetchall():
+        if release_id in present:
+            continue
+        for table in RELEASE_LAKE_TABLES:
+            target = folder / "published" / table
+            target.mkdir(parents=True, exist_ok=True)
+            part = target / f"release-{release_id:06d}.parquet"
+            rows = f"SELECT * FROM published.{table} WHERE release_id = {int(release_id)}"
+            con.execute(f"COPY ({rows}) TO '{part}' (FORMAT parquet)")
+        written.append(release_id)
+    return written
+
+
+def register_in_spark(spark_warehouse: Path, schemas: list[str], work: Path) -> None:
+    """Register the lake's tables of ``schemas`` in Spark's metastore (``dbt run-operation
+    register_parquet_sources``, a Spark session of its own; its log and target folder in ``work``)."""
+    work.mkdir(parents=True, exist_ok=True)
+    args = {"folder": str(lake_folder(spark_warehouse)), "schemas": schemas}
+    run_dbt(
+        SPARK_DBT,
+        [
+            *("run-operation", "register_parquet_sources", "--args", json.dumps(args)),
+            *("--target", "spark", "--target-path", str(work / "target")),
+        ],
+        {"SCORECARD_SPARK_WAREHOUSE": str(spark_warehouse)},
+        work / "register.log",
+    )
 
 
 def spark_table_files(spark_warehouse: Path, schema: str, table: str) -> Path:

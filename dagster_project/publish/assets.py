@@ -5,9 +5,12 @@ asset it guards (the raw feeds' checks run in their load step, upstream of the m
 own results are recorded before publication reads them).
 """
 
+from pathlib import Path
+
 import dagster as dg
 
 from dagster_project.keys import OWNERS, PUBLISHED, RELEASE_NOTE_TAG, SCORECARD, SCORECARD_INDICATOR
+from dagster_project.lake import export_releases, lake_folder, register_in_spark
 from dagster_project.partitions import window_months
 from dagster_project.publish.releases import PublishError, publish_month
 from dagster_project.quality.gates import month_gate_status
@@ -38,8 +41,11 @@ class MonthsHeldBack(dg.Failure):
     others were released); ``run_failures.HELD_BACK`` names this class."""
 
 
-def build_published_scorecard(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    """The publication asset on the code location's monthly partitions."""
+def build_published_scorecard(
+    partitions_def: dg.PartitionsDefinition, spark_warehouse: Path | None = None
+) -> dg.AssetsDefinition:
+    """The publication asset on the code location's monthly partitions; with ``spark_warehouse``
+    (the Spark target), each new release is appended to the lake too and registered in Spark."""
 
     @dg.asset(
         key=PUBLISHED,
@@ -79,6 +85,12 @@ def build_published_scorecard(partitions_def: dg.PartitionsDefinition) -> dg.Ass
                 published.append(
                     f"{month.key}: {verb} release {release.release_id} ({release.content_hash[:12]}…)"
                 )
+            exported = [] if spark_warehouse is None else export_releases(con, lake_folder(spark_warehouse))
+        if exported:
+            register_in_spark(spark_warehouse, ["published"], spark_warehouse / "register")
+            context.log.info(
+                f"releases {', '.join(map(str, exported))} appended to the lake, registered in Spark"
+            )
         for line in [*published, *skipped, *refused]:
             context.log.info(line)
         if refused:

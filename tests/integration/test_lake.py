@@ -7,7 +7,14 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.lake import SOURCE_TABLES, export_sources, mirror_spark_tables, spark_table_files
+from dagster_project.lake import (
+    RELEASE_LAKE_TABLES,
+    SOURCE_TABLES,
+    export_releases,
+    export_sources,
+    mirror_spark_tables,
+    spark_table_files,
+)
 
 
 def _node(name: str, materialized: str, columns: list[tuple[str, str]], contract: bool) -> dict:
@@ -94,3 +101,25 @@ def test_the_loaders_tables_go_to_the_lake_one_folder_each(tmp_path: Path) -> No
     for schema, table in SOURCE_TABLES:
         assert [p.name for p in (lake / schema / table).iterdir()] == ["part-0.parquet"]
         assert duckdb.sql(f"SELECT x FROM '{lake / schema / table / 'part-0.parquet'}'").fetchall() == [(1,)]
+
+
+def test_each_release_is_appended_to_the_lake_once(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("CREATE SCHEMA published")
+    for table in RELEASE_LAKE_TABLES:
+        con.execute(f"CREATE TABLE published.{table} AS SELECT 1::BIGINT AS release_id, 'a' AS payload")
+    lake = tmp_path / "lake"
+    assert export_releases(con, lake) == [1]
+    assert export_releases(con, lake) == []  # already there: nothing rewritten
+    for table in RELEASE_LAKE_TABLES:
+        con.execute(f"INSERT INTO published.{table} VALUES (2, 'b')")
+    assert export_releases(con, lake) == [2]
+    for table in RELEASE_LAKE_TABLES:
+        files = sorted(p.name for p in (lake / "published" / table).iterdir())
+        assert files == ["release-000001.parquet", "release-000002.parquet"]
+        assert duckdb.sql(
+            f"SELECT payload FROM '{lake / 'published' / table}/*.parquet' ORDER BY 1"
+        ).fetchall() == [
+            ("a",),
+            ("b",),
+        ]

@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from dagster_project.demo.generate import generate
-from dagster_project.lake import SPARK_DBT, table_differences
+from dagster_project.lake import RELEASE_LAKE_TABLES, SPARK_DBT, table_differences
 from dagster_project.publish.releases import RELEASED_TABLES
 from dagster_project.settings import PROJECT_ROOT
 
@@ -122,3 +122,24 @@ def test_the_spark_run_scored_on_spark_and_its_pii_hash_equals_duckdbs(
     # the report and the analytics views were built on the Spark run's warehouse
     assert both.execute("SELECT count(*) FROM spark.analytics.published_scorecard").fetchone()[0] > 0
     assert list((warehouses["spark"].parent / "reports").rglob("scorecard_report_*.html"))
+
+
+def test_the_releases_are_appended_to_the_lake_and_registered_in_spark(
+    both: duckdb.DuckDBPyConnection, warehouses: dict[str, Path]
+) -> None:
+    spark = warehouses["spark"].parent / "spark"
+    lake = spark / "lake" / "published"
+    for table in RELEASE_LAKE_TABLES:
+        assert len(list((lake / table).glob("release-*.parquet"))) == 6
+        in_lake = f"read_parquet('{lake / table}/*.parquet', union_by_name = true)"
+        published = f"spark.published.{table}"
+        assert (
+            both.execute(f"SELECT count(*) FROM {in_lake}").fetchone()
+            == both.execute(f"SELECT count(*) FROM {published}").fetchone()
+        )
+        assert (
+            both.execute(f"SELECT count(*) FROM (FROM {in_lake} EXCEPT ALL FROM {published})").fetchone()[0]
+            == 0
+        )
+    log = (spark / "register" / "register.log").read_text(encoding="utf-8")
+    assert all(f"registered published.{table}" in log for table in RELEASE_LAKE_TABLES)

@@ -1,6 +1,7 @@
 {#- `dbt run-operation register_parquet_sources --args '{folder: ..., schemas: [raw, reference]}'`:
     registers each source table of those schemas in Spark's metastore as a Parquet table at
-    <folder>/<schema>/<table> (replacing an earlier registration; the files are not touched).
+    <folder>/<schema>/<table> (replacing an earlier registration; the files are not touched; the
+    files' schemas merged: an older release's file lacks a column added since).
     How tables written outside Spark (the loader's raw feeds, the template) become Spark tables;
     in a bank the folder is object storage and the catalog Hive, Glue or Unity. -#}
 {% macro register_parquet_sources(folder, schemas) -%}
@@ -10,7 +11,7 @@
             {%- do run_query('create database if not exists ' ~ source.schema) -%}
             {%- do run_query('drop table if exists ' ~ relation) -%}
             {%- do run_query(
-                "create table " ~ relation ~ " using parquet location '"
+                "create table " ~ relation ~ " using parquet options (mergeSchema 'true') location '"
                 ~ folder ~ "/" ~ source.schema ~ "/" ~ source.identifier ~ "'"
             ) -%}
             {%- do log('registered ' ~ relation, info=true) -%}
