@@ -414,7 +414,7 @@ def chart(results: Path) -> Path | None:
         & (
             (
                 data["phase"].str.startswith("full · ")
-                & ~data["phase"].str.contains("dbt (?:models|seeds|tests|slowest)")
+                & ~data["phase"].str.contains("dbt (?:models|seeds|tests|slowest|exposures|operations)")
             )
             | data["phase"].str.startswith("floor")
         )
