@@ -23,7 +23,6 @@ Results: ``benchmarks/results/engines-<S>.md`` and ``.csv``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import secrets
@@ -38,7 +37,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import DEFAULT_RESULTS, STANDARD_MONTHS, Measure, PeakRss, write_results  # noqa: E402
+from benchmarks.run import Measure, PeakRss, print_measures, scale_arguments, write_results  # noqa: E402
 
 BUILD = ["build", "--exclude-resource-type", "unit_test", "--exclude", "tag:analytics"]
 #: compared after both builds: the two scorecard tables (keyed by month and their keys) and the
@@ -172,16 +171,7 @@ def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--scale", type=float, required=True, help="1 ≈ 1 M engagement events over six months"
-    )
-    parser.add_argument("--months", type=int, default=STANDARD_MONTHS)
-    parser.add_argument(
-        "--work", type=Path, default=None, help="scratch folder (default benchmarks/work/engines-S)"
-    )
-    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where the tables go")
-    args = parser.parse_args()
+    args = scale_arguments(__doc__.split("\n\n")[0], "engines").parse_args()
     work = (args.work or ROOT / "benchmarks" / "work" / f"engines-{args.scale:g}").resolve()
     measures = benchmark(args.scale, args.months, work)
     stem = write_results(
@@ -192,9 +182,7 @@ def main() -> None:
         kind="engines",
         title="DuckDB and Spark, the same dbt build,",
     )
-    for m in measures:
-        rss = f"  peak {m.peak_rss_mib:,.0f} MiB" if m.peak_rss_mib else ""
-        print(f"{m.seconds:10.2f}  {m.phase}{rss}{'  ' + m.note if m.note else ''}")
+    print_measures(measures)
     print(f"results: {stem}.md, {stem}.csv")
     if any(m.phase.startswith("agreement") and "DIFFER" in m.note for m in measures):
         raise SystemExit("the engines do not agree: see the agreement rows")

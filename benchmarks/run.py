@@ -434,23 +434,35 @@ def chart(results: Path) -> Path | None:
     return path
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def scale_arguments(description: str, kind: str) -> argparse.ArgumentParser:
+    """The arguments every benchmark takes: ``--scale``, ``--months``, ``--work``, ``--results``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--scale", type=float, required=True, help="1 ≈ 1 M engagement events over six months"
     )
     parser.add_argument("--months", type=int, default=STANDARD_MONTHS)
     parser.add_argument(
+        "--work", type=Path, default=None, help=f"scratch folder (default benchmarks/work/{kind}-S)"
+    )
+    parser.add_argument(
+        "--results", type=Path, default=DEFAULT_RESULTS, help="where the tables (and the chart) go"
+    )
+    return parser
+
+
+def print_measures(measures: list[Measure]) -> None:
+    for m in measures:
+        rss = f"  peak {m.peak_rss_mib:,.0f} MiB" if m.peak_rss_mib else ""
+        print(f"{m.seconds:10.2f}  {m.phase}{rss}{'  ' + m.note if m.note else ''}")
+
+
+def main() -> None:
+    parser = scale_arguments(__doc__.split("\n\n")[0], "scale")
+    parser.add_argument(
         "--runs",
         default="full,no-change,incremental",
         help="which runs after the full one (and its floor): no-change, incremental (default both); "
         "--runs full for the growth study",
-    )
-    parser.add_argument(
-        "--work", type=Path, default=None, help="scratch folder (default benchmarks/work/scale-S)"
-    )
-    parser.add_argument(
-        "--results", type=Path, default=DEFAULT_RESULTS, help="where the tables and the chart go"
     )
     args = parser.parse_args()
     os.environ.setdefault("SCORECARD_PII_KEY", "benchmark-key-not-a-secret-000")
@@ -458,9 +470,7 @@ def main() -> None:
     measures = benchmark(args.scale, args.months, work, set(args.runs.split(",")))
     stem = write_results(args.results, args.scale, args.months, measures)
     png = chart(args.results)
-    for m in measures:
-        rss = f"  peak {m.peak_rss_mib:,.0f} MiB" if m.peak_rss_mib else ""
-        print(f"{m.seconds:10.2f}  {m.phase}{rss}{'  ' + m.note if m.note else ''}")
+    print_measures(measures)
     print(f"results: {stem}.md, {stem}.csv" + (f", {png}" if png else ""))
 
 
