@@ -10,7 +10,7 @@ import importlib.metadata
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -55,6 +55,20 @@ class ScorecardDbtResource(DbtCliResource):
     @cached_property
     def _cli_version(self) -> version.Version:
         return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
+        """dagster-dbt's in-process adapter (for column lineage), on DuckDB only.
+
+        It loads the profile's default target, ``SCORECARD_DBT_TARGET``, whatever the invocation's
+        ``--target``: on Spark that adapter is not installed in this process (dbt-spark lives in
+        ``.venv-spark``) and dagster-dbt logged a traceback at every dbt invocation. Column lineage
+        is off on Spark, so nothing needs it there."""
+        targets = {os.environ.get("SCORECARD_DBT_TARGET") or "duckdb"}
+        if "--target" in args:
+            targets.add(args[list(args).index("--target") + 1])
+        if targets != {"duckdb"}:
+            return None
+        return super()._initialize_dbt_core_adapter(args)
 
 
 def dbt_resource(target: str = "duckdb") -> DbtCliResource:

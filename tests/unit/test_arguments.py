@@ -23,6 +23,7 @@ from dagster_project.transform import (
     dbt_build_args,
     dbt_env,
     dbt_layer,
+    dbt_resource,
     dbt_window_env,
     environment,
     partial_parse_file,
@@ -210,3 +211,12 @@ def test_the_manifest_is_retargeted_at_the_runs_warehouse_database() -> None:
 )
 def test_the_progress_display_names_each_step_for_people(step: str, phase: str) -> None:
     assert phase_of(step) == phase
+
+
+def test_no_in_process_dbt_adapter_is_made_for_a_spark_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    # dbt-spark is not installed in this process: dagster-dbt's attempt logged a traceback per call
+    resource = dbt_resource()
+    monkeypatch.setenv("SCORECARD_DBT_TARGET", "spark")
+    assert resource._initialize_dbt_core_adapter(["docs", "generate", "--target", "duckdb"]) is None  # noqa: SLF001
+    monkeypatch.setenv("SCORECARD_DBT_TARGET", "duckdb")
+    assert resource._initialize_dbt_core_adapter(["build", "--target", "spark"]) is None  # noqa: SLF001
