@@ -30,6 +30,7 @@ import shutil
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -59,21 +60,33 @@ def _dbt_layers(target: Path, label: str) -> list[Measure]:
     return [Measure(phase, seconds) for phase, seconds in sorted(layers.items())]
 
 
+def _timed(phase: str, action: Callable[[], object]) -> Measure:
+    """``action`` timed, with the peak RSS of this process and its children (dbt's)."""
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        action()
+        seconds = time.perf_counter() - started
+    return Measure(phase, seconds, rss.mib)
+
+
 def _timed_dbt(executable: Path, args: list[str], env: dict[str, str], log: Path, phase: str) -> Measure:
     from dagster_project.lake import run_dbt
 
-    with PeakRss() as rss:
-        started = time.perf_counter()
-        run_dbt(executable, args, env, log)
-        seconds = time.perf_counter() - started
-    return Measure(phase, seconds, rss.mib)
+    return _timed(phase, lambda: run_dbt(executable, args, env, log))
 
 
 def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
     from dagster_project.demo.generate import generate
     from dagster_project.ingest.feeds import FEEDS
     from dagster_project.ingest.load import load_feed
-    from dagster_project.lake import SPARK_DBT, export_sources, spark_table_sql, table_differences
+    from dagster_project.lake import (
+        SPARK_DBT,
+        export_sources,
+        lake_folder,
+        register_in_spark,
+        spark_table_sql,
+        table_differences,
+    )
     from dagster_project.publish.releases import RELEASED_TABLES
     from dagster_project.settings import DEFAULT_TEMPLATES_DIR, local_today
     from dagster_project.template import load_templates, write_templates
@@ -119,23 +132,14 @@ def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
 
     started = time.perf_counter()
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = export_sources(con, work / "parquet")
+        rows = export_sources(con, lake_folder(spark))
     export = Measure(
         "Spark · raw feeds and template to Parquet", time.perf_counter() - started, note=f"{rows:,} rows"
     )
     spark_args = ["--target", "spark", "--target-path", str(spark_target)]
-    register = _timed_dbt(
-        SPARK_DBT,
-        [
-            "run-operation",
-            "register_parquet_sources",
-            "--args",
-            json.dumps({"folder": str(work / "parquet"), "schemas": ["raw", "reference"]}),
-            *spark_args,
-        ],
-        env,
-        work / "dbt-spark-register.log",
+    register = _timed(
         "Spark · register them as Spark tables (dbt run-operation, process)",
+        lambda: register_in_spark(spark, ["raw", "reference"], work / "register"),
     )
     spark_build = _timed_dbt(
         SPARK_DBT, [*BUILD, *as_of, *spark_args], env, work / "dbt-spark.log", "Spark · dbt build (process)"

@@ -49,8 +49,7 @@ def export_sources(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
         target = folder / schema / table
         target.mkdir(parents=True, exist_ok=True)
         part = target / "part-0.parquet"
-        con.execute(f"COPY {schema}.{table} TO '{part}' (FORMAT parquet)")
-        rows += con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+        rows += con.execute(f"COPY {schema}.{table} TO '{part}' (FORMAT parquet)").fetchone()[0]
     return rows
 
 
