@@ -416,6 +416,7 @@ def whatif(
     import duckdb
 
     from dagster_project.reports import ReportError
+    from dagster_project.stores import table_store
     from dagster_project.template import TemplateError, load_templates, write_templates
     from dagster_project.whatif import print_whatif, run_whatif_models, store_whatif_comparison
 
@@ -427,7 +428,7 @@ def whatif(
                 f"no template version {template!r} in seeds/templates (have {', '.join(versions)})"
             )
         with duckdb.connect(str(path)) as con:
-            write_templates(con, versions)
+            write_templates(con, versions, table_store(_settings().lake))
         run_whatif_models(month, template, path)
         rows = store_whatif_comparison(path, month, template)
     except (TemplateError, ReportError) as exc:

@@ -51,7 +51,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=SCHEDULES,
         sensors=[build_landing_sensor(monthly), publish_months_that_passed],
         resources={
-            "warehouse": Warehouse(path=str(settings.warehouse), memory_limit=settings.duckdb_memory_limit),
+            "warehouse": Warehouse(
+                path=str(settings.warehouse),
+                memory_limit=settings.duckdb_memory_limit,
+                lake=str(settings.lake or ""),
+            ),
             "landing": LandingZone(path=str(settings.landing_dir)),
             "templates": TemplateFolder(path=str(settings.templates_dir)),
             "reports": ReportFolder(path=str(settings.reports)),

@@ -1,13 +1,12 @@
-"""The same dbt project on Spark: the loader's tables as Parquet for Spark, Spark's tables read
+"""The same dbt project on Spark: the lake's tables registered in Spark, Spark's tables read
 back with DuckDB, and the two engines' tables compared.
 
-On the Spark target (``SCORECARD_DBT_TARGET=spark``) the loader keeps reading the landing files
-with DuckDB (per file, bounded); its raw feeds and the template are written as Parquet, one
-folder per table (``<folder>/<schema>/<table>/``), and dbt registers them as Spark tables
-(``macros/spark/register_sources.sql``). In a bank the folder is object storage and the catalog
-Hive, Glue or Unity. Spark writes each table it builds as Parquet under its warehouse directory
-(``<schema>.db/<table>/``, partition folders for incremental models), which DuckDB reads here
-without starting Spark.
+On the Spark target (``SCORECARD_DBT_TARGET=spark``) the loader, the template and publication
+write their tables into the lake (``stores/lake_tables.py``: ``<lake>/<schema>/<table>/``), and
+dbt registers them as Spark tables (``macros/spark/register_sources.sql``). In a bank the lake is
+object storage and the catalog Hive, Glue or Unity. Spark writes each table it builds as Parquet
+under its warehouse directory (``<schema>.db/<table>/``, partition folders for incremental
+models), which DuckDB reads here without starting Spark.
 """
 
 from __future__ import annotations
@@ -21,64 +20,13 @@ from typing import Any
 
 import duckdb
 
-from dagster_project.ingest.feeds import FEEDS
-from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT
-from dagster_project.template import SECTIONS
+from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT, lake_folder
 
 #: dbt with dbt-spark and pyspark: a virtualenv of its own (``make spark-install``), so that the
 #: DuckDB pipeline's processes never import pyspark (GX imports it whenever it is installed)
 SPARK_DBT = PROJECT_ROOT / ".venv-spark" / "bin" / "dbt"
-#: the dbt sources written outside dbt that Spark reads: (schema, table)
-SOURCE_TABLES: list[tuple[str, str]] = [("raw", feed) for feed in FEEDS] + [
-    ("reference", f"template_{section.name}") for section in SECTIONS
-]
 #: numbers of two engines agree to this relative difference (floating point sums in another order)
 RELATIVE_TOLERANCE = 1e-9
-
-
-def lake_folder(spark_warehouse: Path) -> Path:
-    """Where the tables written outside Spark go as Parquet for Spark (beside its warehouse)."""
-    return spark_warehouse / "lake"
-
-
-def export_sources(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
-    """Write the loader's raw feeds and the template (read through ``con``) as Parquet under
-    ``folder``, one ``part-0.parquet`` per table replacing the earlier export; return the rows."""
-    rows = 0
-    for schema, table in SOURCE_TABLES:
-        target = folder / schema / table
-        target.mkdir(parents=True, exist_ok=True)
-        part = target / "part-0.parquet"
-        rows += con.execute(f"COPY {schema}.{table} TO '{part}' (FORMAT parquet)").fetchone()[0]
-    return rows
-
-
-#: the release tables as the lake holds them for Spark readers: one Parquet file per release
-RELEASE_LAKE_TABLES = ("scorecard_release", "scorecard", "scorecard_indicator")
-
-
-def export_releases(con: duckdb.DuckDBPyConnection, folder: Path) -> list[int]:
-    """Append to the lake every release of the warehouse it does not hold yet:
-    ``<folder>/published/<table>/release-<id>.parquet`` for each release table (append-only, as in
-    the warehouse); return the release ids written."""
-    present = {
-        int(p.stem.removeprefix("release-"))
-        for p in (folder / "published" / "scorecard_release").glob("*.parquet")
-    }
-    written = []
-    for (release_id,) in con.execute(
-        "SELECT release_id FROM published.scorecard_release ORDER BY 1"
-    ).fetchall():
-        if release_id in present:
-            continue
-        for table in RELEASE_LAKE_TABLES:
-            target = folder / "published" / table
-            target.mkdir(parents=True, exist_ok=True)
-            part = target / f"release-{release_id:06d}.parquet"
-            rows = f"SELECT * FROM published.{table} WHERE release_id = {int(release_id)}"
-            con.execute(f"COPY ({rows}) TO '{part}' (FORMAT parquet)")
-        written.append(release_id)
-    return written
 
 
 def register_in_spark(spark_warehouse: Path, schemas: list[str], work: Path) -> None:

@@ -12,6 +12,7 @@ import duckdb
 
 from dagster_project.locking import connect_waiting
 from dagster_project.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, LOCAL_TIMEZONE
+from dagster_project.stores import TableStore, table_store
 
 #: Concurrency pool of every step that writes the warehouse. DuckDB allows one writer process
 #: per file, so the pool is limited to 1 in the instance config (see dagster.yaml).
@@ -26,6 +27,14 @@ class Warehouse(dg.ConfigurableResource):
     memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     #: how long a step waits for another process (a run started elsewhere, a reader) to let go
     lock_wait_seconds: float = 120
+    #: the lake holding the tables written outside dbt on the Spark target (``Settings.lake``);
+    #: empty: they are tables of this file
+    lake: str = ""
+
+    @property
+    def tables(self) -> TableStore:
+        """The store of the loader's tables, the template and the releases (``stores/``)."""
+        return table_store(self.lake or None)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -31,9 +31,15 @@ from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 DEFAULT_TEMPLATES_DIR = SEEDS_DIR / "templates"
 LOCAL_TIMEZONE = "Asia/Shanghai"
+
+
+def lake_folder(spark_warehouse: Path) -> Path:
+    """The lake of a Spark warehouse directory: the tables written outside dbt, as Parquet."""
+    return spark_warehouse / "lake"
 
 
 def local_today() -> date:
@@ -75,6 +81,12 @@ class Settings:
     @property
     def on_spark(self) -> bool:
         return self.dbt_target == "spark"
+
+    @property
+    def lake(self) -> Path | None:
+        """Where the tables written outside dbt live on the Spark target (Parquet, beside Spark's
+        warehouse directory: ``stores/lake_tables.py``); None on DuckDB (the warehouse file)."""
+        return lake_folder(self.spark_warehouse) if self.on_spark else None
 
     @property
     def reports(self) -> Path:

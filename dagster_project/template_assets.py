@@ -37,7 +37,7 @@ def template_asset_key(section: str) -> dg.AssetKey:
 def scorecard_template(context: dg.AssetExecutionContext, warehouse: Warehouse, templates: TemplateFolder):
     versions = load_templates(templates.root)
     with warehouse.connect() as con:
-        counts = write_templates(con, versions)
+        counts = write_templates(con, versions, warehouse.tables)
     summary = "\n".join(
         f"- {tv.version}: effective from {tv.effective_from[:7]}, {tv.status}" for tv in versions.values()
     )

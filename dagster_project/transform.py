@@ -34,7 +34,7 @@ from dagster_project.ingest.feeds import FEEDS
 from dagster_project.keys import GATE_RESULTS, OWNERS
 from dagster_project.publish.releases import ensure_published_schema
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
-from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
+from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR, lake_folder
 from dagster_project.sql import query
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -202,12 +202,10 @@ def dbt_env(
     """The dbt process's environment beyond this process's: the window (:func:`dbt_window_env`),
     DuckDB's memory budget (``profiles.yml`` reads ``SCORECARD_DUCKDB_MEMORY_LIMIT``) and, on
     Spark, its warehouse directory and the lake folder whose Parquet tables dbt registers when
-    it starts (``macros/spark/register_sources.sql``), as absolute paths (dbt runs in
+    it starts (``macros/spark/register_sources.sql``, ``Settings.lake``), as absolute paths (dbt runs in
     ``dbt_project/``)."""
     env = {**dbt_window_env(window), "SCORECARD_DUCKDB_MEMORY_LIMIT": memory_limit}
     if spark_warehouse is not None:
-        from dagster_project.lake import lake_folder
-
         env["SCORECARD_SPARK_WAREHOUSE"] = str(spark_warehouse.resolve())
         env["SCORECARD_LAKE"] = str(lake_folder(spark_warehouse.resolve()))
     return env
@@ -332,7 +330,7 @@ def build_dbt_assets(
         """The analytics views (unpartitioned: they read every month), over the tables that
         publication and the gates write, created empty first if no run has written them yet."""
         with warehouse.connect() as con:
-            ensure_published_schema(con)
+            ensure_published_schema(con, warehouse.tables)
             con.execute(query("quality/create_gate_results"))
         args = dbt_build_args(warehouse.path, config.full_refresh, kept_partial_parse(warehouse.path))
         yield from build_with_metadata(context, dbt, warehouse, args, None, column_lineage)
@@ -359,17 +357,12 @@ def build_with_metadata(
     runs, its process holds DuckDB's single writer lock: dagster-dbt waits for it to finish before
     fetching column metadata, and the row counts are taken read-only after that.
 
-    With ``spark_warehouse`` (``args`` build on target ``spark``), the loader's raw feeds and the
-    template go to the lake as Parquet first (dbt registers them as Spark tables when it starts),
-    and the tables Spark built are mirrored into the warehouse as views after.
+    With ``spark_warehouse`` (``args`` build on target ``spark``), dbt reads the loader's raw feeds
+    and the template from the lake, where the loader wrote them (``stores/lake_tables.py``; dbt
+    registers them as Spark tables when it starts), and the tables Spark built are mirrored into
+    the warehouse as views after.
     """
     target = "duckdb" if spark_warehouse is None else "spark"
-    if spark_warehouse is not None:
-        from dagster_project.lake import export_sources, lake_folder
-
-        with warehouse.connect(read_only=True) as con:
-            rows = export_sources(con, lake_folder(spark_warehouse.resolve()))
-        context.log.info(f"raw feeds and template to the lake for Spark: {rows} rows")
     window_env = dbt_window_env(window)
     if window is not None:
         context.log.info(

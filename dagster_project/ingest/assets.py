@@ -122,7 +122,7 @@ def build_feed_asset(feed: Feed, partitions_def: dg.TimeWindowPartitionsDefiniti
         with warehouse.connect() as con:
             results, table_rows = [], 0
             if load:
-                results = load_feed(con, landing.root, feed.name)
+                results = load_feed(con, landing.root, feed.name, store=warehouse.tables)
                 ((table_rows,),) = con.execute(f"SELECT count(*) FROM raw.{feed.name}").fetchall()
             if feed.partitioned:
                 months = window_months(context.partition_time_window)

@@ -44,6 +44,10 @@ from dagster_project.ingest.discovery import LandingFile, file_sha256, landing_f
 from dagster_project.ingest.feeds import DUCKDB_TYPES, FEEDS, Column, Feed
 from dagster_project.settings import LOCAL_TIMEZONE
 from dagster_project.sql import query
+from dagster_project.stores import TableStore, WarehouseTables, Writes
+
+#: the default store: tables of the DuckDB warehouse file (target ``duckdb``)
+WAREHOUSE_TABLES = WarehouseTables()
 
 META_COLUMNS = (
     ("_file_name", "VARCHAR"),
@@ -73,15 +77,19 @@ class FileResult:
 # --------------------------------------------------------------------------- DDL
 
 
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema ``raw``, one typed table per feed, the ledger, the quarantine and the
-    accounting view (``raw._row_accounting``)."""
+def _create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     for feed in FEEDS.values():
         cols = [f"{c.name} {DUCKDB_TYPES[c.type]}" for c in feed.columns]
         cols += [f"{name} {type_}" for name, type_ in META_COLUMNS]
         con.execute(f"CREATE TABLE IF NOT EXISTS raw.{feed.name} ({', '.join(cols)})")
     con.execute(query("load/create_ledger_and_quarantine"))
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection, store: TableStore = WAREHOUSE_TABLES) -> None:
+    """Create schema ``raw``, one typed table per feed, the ledger and the quarantine in ``store``,
+    and the accounting view (``raw._row_accounting``) over them."""
+    store.define(con, _create_raw_tables)
     every_raw_row = " UNION ALL ".join(
         f"SELECT _file_name, _file_date FROM raw.{feed.name}" for feed in FEEDS.values()
     )
@@ -288,7 +296,7 @@ def _awaits_parents(con: duckdb.DuckDBPyConnection, feed: Feed, file_name: str, 
 
 
 def _record(
-    con: duckdb.DuckDBPyConnection,
+    writes: Writes,
     lf: LandingFile,
     size: int | None,
     sha: str | None,
@@ -296,8 +304,10 @@ def _record(
     result: FileResult,
     now: datetime,
 ) -> None:
-    con.execute(
-        query("load/insert_ledger_entry"),
+    """The ledger row of one attempt (the commit record of a load: written last)."""
+    writes.append(
+        "raw._file_ledger",
+        query("load/ledger_entry"),
         [
             lf.feed,
             lf.name,
@@ -315,6 +325,21 @@ def _record(
             result.rows_superseded,
         ],
     )
+
+
+def _record_alone(
+    con: duckdb.DuckDBPyConnection,
+    store: TableStore,
+    lf: LandingFile,
+    size: int | None,
+    sha: str | None,
+    encoding: str | None,
+    result: FileResult,
+    now: datetime,
+) -> None:
+    """A ledger row with no rows loaded (a rejected, withdrawn or in-flight file)."""
+    with store.writing(con) as writes:
+        _record(writes, lf, size, sha, encoding, result, now)
 
 
 def content_months(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> tuple[str, ...]:
@@ -359,7 +384,9 @@ def _missing_columns_message(present: list[str], missing: list[str]) -> str:
     return message
 
 
-def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = False) -> FileResult:
+def load_file(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = False, store: TableStore = WAREHOUSE_TABLES
+) -> FileResult:
     """Load one delivery (see the module docstring); never raises for bad content."""
     feed = FEEDS[lf.feed]
     now = datetime.now()
@@ -373,7 +400,7 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
             message=f"{lf.path}: {lf.refusal}",
             months=tuple(filter(None, [lf.named_month])),
         )
-        _record(con, lf, None, None, None, result, now)
+        _record_alone(con, store, lf, None, None, None, result, now)
         return result
     before = _stat(lf.path)
     size, sha = before[0], file_sha256(lf.path)
@@ -405,50 +432,56 @@ def load_file(con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = Fal
         except RejectedFile as exc:
             months = (lf.named_month,) if lf.named_month else content_months(con, lf)
             result = FileResult(lf.name, "rejected", message=f"{lf.path}: {exc}", months=months)
-            _record(con, lf, size, sha, encoding, result, now)
+            _record_alone(con, store, lf, size, sha, encoding, result, now)
             return result
 
         con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {_checked_sql(feed, present)}")
-        columns = ", ".join(feed.column_names)
-        values = ", ".join(f"p__{c}" for c in feed.column_names)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            superseded = _rows_of_file(con, feed, lf.name)
-            con.execute(f"DELETE FROM raw.{feed.name} WHERE _file_name = ?", [lf.name])
-            con.execute("DELETE FROM raw._quarantine WHERE file_name = ?", [lf.name])
-            con.execute(
-                f"""INSERT INTO raw.{feed.name}
-                    ({columns}, _file_name, _file_date, _line_number, _loaded_at)
-                SELECT {values}, ?, ?, _line, ? FROM _checked WHERE _rules = '' ORDER BY _line""",
+        loaded, quarantined = con.execute(query("load/count_checked_rows")).fetchone()
+        if _stat(lf.path) != before:
+            result = FileResult(
+                lf.name,
+                "in_flight",
+                message=f"{lf.path}: changed while it was read (still being "
+                "written?); not loaded, the next load takes it once it is complete",
+            )
+            _record_alone(con, store, lf, size, sha, encoding, result, now)
+            return result
+        message = f"loaded {loaded} rows ({encoding or 'parquet'})"
+        if quarantined:
+            message += f", quarantined {quarantined}"
+        if reevaluate:
+            message = "re-evaluated after its parents were loaded: " + message
+        months = (lf.named_month,) if lf.named_month else ()
+        result = FileResult(
+            lf.name,
+            "loaded",
+            loaded,
+            quarantined,
+            message,
+            months,
+            loaded + quarantined,
+            _rows_of_file(con, feed, lf.name),
+        )
+        rows = ", ".join(f"p__{c} AS {c}" for c in feed.column_names)
+        with store.writing(con) as writes:
+            writes.replace(
+                f"raw.{feed.name}",
+                "_file_name",
+                lf.name,
+                f"""SELECT {rows}, CAST($1 AS VARCHAR) AS _file_name, CAST($2 AS DATE) AS _file_date,
+                    _line AS _line_number, CAST($3 AS TIMESTAMP) AS _loaded_at
+                FROM _checked WHERE _rules = '' ORDER BY _line""",
                 [lf.name, lf.file_date, now],
             )
-            con.execute(query("load/quarantine_checked_rows"), [feed.name, lf.name, lf.file_date, now])
-            loaded, quarantined = con.execute(query("load/count_checked_rows")).fetchone()
-            if _stat(lf.path) != before:
-                con.execute("ROLLBACK")
-                result = FileResult(
-                    lf.name,
-                    "in_flight",
-                    message=f"{lf.path}: changed while it was read (still being "
-                    "written?); not loaded, the next load takes it once it is complete",
-                )
-                _record(con, lf, size, sha, encoding, result, now)
-                return result
-            message = f"loaded {loaded} rows ({encoding or 'parquet'})"
-            if quarantined:
-                message += f", quarantined {quarantined}"
-            if reevaluate:
-                message = "re-evaluated after its parents were loaded: " + message
-            months = (lf.named_month,) if lf.named_month else ()
-            result = FileResult(
-                lf.name, "loaded", loaded, quarantined, message, months, loaded + quarantined, superseded
+            writes.replace(
+                "raw._quarantine",
+                "file_name",
+                lf.name,
+                query("load/quarantined_rows"),
+                [feed.name, lf.name, lf.file_date, now],
             )
-            _record(con, lf, size, sha, encoding, result, now)
+            _record(writes, lf, size, sha, encoding, result, now)
             failpoint("load.before_commit")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return result
 
 
@@ -462,7 +495,9 @@ def _rows_of_file(con: duckdb.DuckDBPyConnection, feed: Feed, file_name: str) ->
     ).fetchone()[0]
 
 
-def withdraw_missing(con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: str) -> list[FileResult]:
+def withdraw_missing(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: str, store: TableStore = WAREHOUSE_TABLES
+) -> list[FileResult]:
     """Record as ``withdrawn`` every rejected file of ``feed`` that left the landing zone.
 
     A rejection holds back its months until it is resolved: by a readable re-delivery under the
@@ -476,7 +511,7 @@ def withdraw_missing(con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: st
         if path.exists():
             continue
         result = FileResult(file_name, "withdrawn", message=f"{path}: no longer in the landing zone")
-        _record(con, LandingFile(feed, path, file_date), None, None, None, result, now)
+        _record_alone(con, store, LandingFile(feed, path, file_date), None, None, None, result, now)
         results.append(result)
     return results
 
@@ -488,9 +523,11 @@ def load_feed(
     start: date | None = None,
     end: date | None = None,
     force: bool = False,
+    store: TableStore = WAREHOUSE_TABLES,
 ) -> list[FileResult]:
     """Load every delivery of ``feed`` with a file date in [start, end) (all when both None), and
-    every misnamed file of its folder (rejected); record rejected files that were removed."""
-    ensure_raw_schema(con)
-    results = [load_file(con, lf, force) for lf in landing_files(landing_dir, feed, start, end)]
-    return results + withdraw_missing(con, landing_dir, feed)
+    every misnamed file of its folder (rejected), into ``store``; record rejected files that
+    were removed."""
+    ensure_raw_schema(con, store)
+    results = [load_file(con, lf, force, store) for lf in landing_files(landing_dir, feed, start, end)]
+    return results + withdraw_missing(con, landing_dir, feed, store)

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.keys import OWNERS, PUBLISHED, RELEASE_NOTE_TAG, SCORECARD, SCORECARD_INDICATOR
-from dagster_project.lake import export_releases, lake_folder, register_in_spark
+from dagster_project.lake import register_in_spark
 from dagster_project.partitions import window_months
 from dagster_project.publish.releases import PublishError, publish_month
 from dagster_project.quality.gates import month_gate_status
@@ -45,7 +45,8 @@ def build_published_scorecard(
     partitions_def: dg.PartitionsDefinition, spark_warehouse: Path | None = None
 ) -> dg.AssetsDefinition:
     """The publication asset on the code location's monthly partitions; with ``spark_warehouse``
-    (the Spark target), each new release is appended to the lake too and registered in Spark."""
+    (the Spark target), releases go to the lake (the warehouse resource's store) and are
+    registered in Spark after each new one."""
 
     @dg.asset(
         key=PUBLISHED,
@@ -63,7 +64,7 @@ def build_published_scorecard(
     )
     def published_scorecard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         today = local_today()
-        published, skipped, refused = [], [], []
+        published, skipped, refused, created = [], [], [], []
         with warehouse.connect() as con:
             for month in window_months(context.partition_time_window):
                 if not month.closed_on(today):
@@ -76,7 +77,12 @@ def build_published_scorecard(
                     continue
                 try:
                     release = publish_month(
-                        con, month.start, context.run.run_id, status, context.run.tags.get(RELEASE_NOTE_TAG)
+                        con,
+                        month.start,
+                        context.run.run_id,
+                        status,
+                        context.run.tags.get(RELEASE_NOTE_TAG),
+                        warehouse.tables,
                     )
                 except PublishError as exc:
                     skipped.append(f"{month.key}: {exc}")
@@ -85,12 +91,11 @@ def build_published_scorecard(
                 published.append(
                     f"{month.key}: {verb} release {release.release_id} ({release.content_hash[:12]}…)"
                 )
-            exported = [] if spark_warehouse is None else export_releases(con, lake_folder(spark_warehouse))
-        if exported:
+                if release.created:
+                    created.append(release.release_id)
+        if spark_warehouse is not None and created:
             register_in_spark(spark_warehouse, ["published"], spark_warehouse / "register")
-            context.log.info(
-                f"releases {', '.join(map(str, exported))} appended to the lake, registered in Spark"
-            )
+            context.log.info(f"releases {', '.join(map(str, created))} in the lake, registered in Spark")
         for line in [*published, *skipped, *refused]:
             context.log.info(line)
         if refused:

@@ -21,6 +21,7 @@ import duckdb
 
 from dagster_project.failpoints import failpoint
 from dagster_project.sql import query, table_columns, table_exists
+from dagster_project.stores import TableStore, WarehouseTables
 
 RELEASED_TABLES = {
     "scorecard": ("entity_level", "entity_id"),
@@ -46,18 +47,20 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[st
     return [column for column, _ in table_columns(con, schema, table)]
 
 
-def ensure_published_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``published.*`` like the marts, and add any column the marts gained since (only adds)."""
-    con.execute(query("publish/create_release"))
-    for table in RELEASED_TABLES:
-        con.execute(
-            f"CREATE TABLE IF NOT EXISTS published.{table} AS "
-            f"SELECT CAST(NULL AS BIGINT) AS release_id, * FROM marts.{table} WHERE false"
-        )
-        published = set(_columns(con, "published", table))
-        for column, data_type in table_columns(con, "marts", table):
-            if column not in published:
-                con.execute(f'ALTER TABLE published.{table} ADD COLUMN "{column}" {data_type}')
+def ensure_published_schema(con: duckdb.DuckDBPyConnection, store: TableStore | None = None) -> None:
+    """Create ``published.*`` in ``store`` (default: the warehouse file) like the marts, and add any
+    column the marts gained since (only adds)."""
+    marts = {table: table_columns(con, "marts", table) for table in RELEASED_TABLES}
+
+    def ddl(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(query("publish/create_release"))
+        for table, columns in marts.items():
+            defined = ", ".join(["release_id BIGINT", *(f'"{c}" {t}' for c, t in columns)])
+            con.execute(f"CREATE TABLE IF NOT EXISTS published.{table} ({defined})")
+            for column, data_type in columns:
+                con.execute(f'ALTER TABLE published.{table} ADD COLUMN IF NOT EXISTS "{column}" {data_type}')
+
+    (store or WarehouseTables()).define(con, ddl)
 
 
 #: How a release's rows become the text its content hash is taken of (recorded with each release):
@@ -142,12 +145,15 @@ def publish_month(
     run_id: str,
     gate_summary: dict[str, object],
     note: str | None = None,
+    store: TableStore | None = None,
 ) -> Release:
-    """Release ``month`` from the marts (the caller has checked that it is closed and gated).
+    """Release ``month`` from the marts into ``store`` (default: the warehouse file; the caller has
+    checked that the month is closed and gated).
 
     ``note`` (a run's ``scorecard/release_note`` tag) is added to the recorded reason.
     """
-    ensure_published_schema(con)
+    store = store or WarehouseTables()
+    ensure_published_schema(con, store)
     versions = [
         r[0]
         for r in con.execute(query("publish/template_versions_of_month"), {"period_month": month}).fetchall()
@@ -175,11 +181,19 @@ def publish_month(
     )
     if note:
         reason += f" — {note}"
-    con.execute("BEGIN TRANSACTION")
-    try:
-        release_id = con.execute(query("publish/next_release_id")).fetchone()[0]
-        con.execute(
-            query("publish/insert_release"),
+    release_id = con.execute(query("publish/next_release_id")).fetchone()[0]
+    with store.writing(con) as writes:
+        for table in RELEASED_TABLES:
+            writes.add_rows_of(
+                f"published.{table}",
+                "release_id",
+                release_id,
+                f"SELECT CAST($1 AS BIGINT) AS release_id, * FROM marts.{table} WHERE period_month = $2",
+                [release_id, month],
+            )
+        writes.append(  # the release's record, last: a release without it never happened
+            "published.scorecard_release",
+            query("publish/release_row"),
             [
                 release_id,
                 month,
@@ -194,17 +208,7 @@ def publish_month(
                 HASH_VERSION,
             ],
         )
-        for table in RELEASED_TABLES:
-            con.execute(
-                f"INSERT INTO published.{table} BY NAME "
-                f"SELECT CAST(? AS BIGINT) AS release_id, * FROM marts.{table} WHERE period_month = ?",
-                [release_id, month],
-            )
         failpoint("publish.before_commit")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return Release(release_id, month, ",".join(versions), row_count, digest, created=True)
 
 

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import duckdb
 
+from dagster_project.stores import TableStore, WarehouseTables
 from dagster_project.template.parsing import TemplateVersion
 from dagster_project.template.schema import SECTIONS, SQL_TYPES
 
 
-def write_templates(con: duckdb.DuckDBPyConnection, versions: dict[str, TemplateVersion]) -> dict[str, int]:
-    """Replace ``reference.template_<section>`` with the validated rows, in one transaction."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS reference")
+def write_templates(
+    con: duckdb.DuckDBPyConnection,
+    versions: dict[str, TemplateVersion],
+    store: TableStore | None = None,
+) -> dict[str, int]:
+    """Replace ``reference.template_<section>`` in ``store`` (default: the warehouse file) with the
+    validated rows, in one unit of writes."""
+    store = store or WarehouseTables()
     counts = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.writing(con) as writes:
         for section in SECTIONS:
-            table = f"reference.template_{section.name}"
-            columns = ["template_version VARCHAR"] + [
-                f"{f.name} {SQL_TYPES[f.kind]}" for f in section.fields if f.name != "template_version"
-            ]
-            con.execute(f"CREATE OR REPLACE TABLE {table} ({', '.join(columns)})")
             names = [f.name for f in section.fields if f.name != "template_version"]
+            columns = ", ".join(
+                ["template_version VARCHAR"]
+                + [f"{f.name} {SQL_TYPES[f.kind]}" for f in section.fields if f.name != "template_version"]
+            )
+            staged = f"_template_{section.name}"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} ({columns})")
             rows = [
                 [tv.version, *[row.values[n] for n in names]]
                 for tv in versions.values()
@@ -28,10 +34,7 @@ def write_templates(con: duckdb.DuckDBPyConnection, versions: dict[str, Template
             ]
             if rows:
                 placeholders = ", ".join("?" for _ in range(len(names) + 1))
-                con.executemany(f"INSERT INTO {table} VALUES ({placeholders})", rows)
+                con.executemany(f"INSERT INTO {staged} VALUES ({placeholders})", rows)
+            writes.replace_table(f"reference.template_{section.name}", columns, f"SELECT * FROM {staged}")
             counts[section.name] = len(rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return counts

@@ -1,5 +1,5 @@
 """The Spark target's hand-over, on files laid out as Spark writes them (real DuckDB, no Spark):
-the loader's tables to the lake, and Spark's tables mirrored into the warehouse as views."""
+Spark's tables mirrored into the warehouse as views (the lake's own tables: ``test_stores.py``)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.lake import (
-    RELEASE_LAKE_TABLES,
-    SOURCE_TABLES,
-    export_releases,
-    export_sources,
-    mirror_spark_tables,
-    spark_table_files,
-)
+from dagster_project.lake import mirror_spark_tables, spark_table_files
 
 
 def _node(name: str, materialized: str, columns: list[tuple[str, str]], contract: bool) -> dict:
@@ -88,38 +81,3 @@ def test_spark_tables_become_views_in_the_contracts_column_order_and_types(tmp_p
     ]
     # mirroring again (the next run) replaces the views
     assert len(mirror_spark_tables(con, spark, manifest)) == 2
-
-
-def test_the_loaders_tables_go_to_the_lake_one_folder_each(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    for schema, table in SOURCE_TABLES:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        con.execute(f"CREATE TABLE {schema}.{table} AS SELECT 1 AS x")
-    lake = tmp_path / "lake"
-    assert export_sources(con, lake) == len(SOURCE_TABLES)
-    assert export_sources(con, lake) == len(SOURCE_TABLES)  # a second export replaces the first
-    for schema, table in SOURCE_TABLES:
-        assert [p.name for p in (lake / schema / table).iterdir()] == ["part-0.parquet"]
-        assert duckdb.sql(f"SELECT x FROM '{lake / schema / table / 'part-0.parquet'}'").fetchall() == [(1,)]
-
-
-def test_each_release_is_appended_to_the_lake_once(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    con.execute("CREATE SCHEMA published")
-    for table in RELEASE_LAKE_TABLES:
-        con.execute(f"CREATE TABLE published.{table} AS SELECT 1::BIGINT AS release_id, 'a' AS payload")
-    lake = tmp_path / "lake"
-    assert export_releases(con, lake) == [1]
-    assert export_releases(con, lake) == []  # already there: nothing rewritten
-    for table in RELEASE_LAKE_TABLES:
-        con.execute(f"INSERT INTO published.{table} VALUES (2, 'b')")
-    assert export_releases(con, lake) == [2]
-    for table in RELEASE_LAKE_TABLES:
-        files = sorted(p.name for p in (lake / "published" / table).iterdir())
-        assert files == ["release-000001.parquet", "release-000002.parquet"]
-        assert duckdb.sql(
-            f"SELECT payload FROM '{lake / 'published' / table}/*.parquet' ORDER BY 1"
-        ).fetchall() == [
-            ("a",),
-            ("b",),
-        ]

@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.ingest.load import load_feed
+from dagster_project.ingest.load import ensure_raw_schema, load_feed
+from dagster_project.stores import LakeTables, TableStore, WarehouseTables
 from tests.conftest import write_delivery
 from tests.master_data import write_master_data
 
@@ -30,12 +31,30 @@ def _lead(**changes: object) -> dict[str, object]:
     return {**LEAD, **changes}
 
 
-def _load_all(con: duckdb.DuckDBPyConnection, landing: Path, *feeds: str) -> dict[str, list]:
-    return {feed: load_feed(con, landing, feed) for feed in feeds}
+@pytest.fixture(params=["warehouse", "lake"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> TableStore:
+    """Every test runs on both stores: the DuckDB file (target duckdb) and the lake (target spark)."""
+    return WarehouseTables() if request.param == "warehouse" else LakeTables(tmp_path / "lake")
+
+
+@pytest.fixture
+def raw_con(store: TableStore, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """A fresh warehouse file with schema ``raw`` created in ``store``."""
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("SET TimeZone = 'Asia/Shanghai'")
+    ensure_raw_schema(con, store)
+    yield con
+    con.close()
+
+
+def _load_all(
+    con: duckdb.DuckDBPyConnection, landing: Path, store: TableStore, *feeds: str
+) -> dict[str, list]:
+    return {feed: load_feed(con, landing, feed, store=store) for feed in feeds}
 
 
 def test_bad_rows_are_quarantined_with_rule_line_and_text_and_the_rest_loads(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     write_master_data(landing)
@@ -75,7 +94,7 @@ def test_bad_rows_are_quarantined_with_rule_line_and_text_and_the_rest_loads(
             },  # unknown hard foreign key
         ],
     )
-    results = _load_all(raw_con, landing, "leads", "applications")
+    results = _load_all(raw_con, landing, store, "leads", "applications")
 
     assert [r.rows_loaded for r in results["leads"]] == [2]
     assert [r.rows_quarantined for r in results["leads"]] == [4]
@@ -99,7 +118,7 @@ def test_bad_rows_are_quarantined_with_rule_line_and_text_and_the_rest_loads(
 
 
 def test_a_malformed_csv_line_is_quarantined_and_its_neighbours_keep_their_line_numbers(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     path = write_delivery(landing, "leads", "2025-01-05", [_lead(lead_id="L1"), _lead(lead_id="L3")])
@@ -107,7 +126,7 @@ def test_a_malformed_csv_line_is_quarantined_and_its_neighbours_keep_their_line_
     lines.insert(2, "L2,C1,2025-01-05T10:00:00,community,,RM1,term_loan,1.00,one-too-many")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    load_feed(raw_con, landing, "leads")
+    load_feed(raw_con, landing, "leads", store=store)
 
     assert raw_con.execute("SELECT lead_id, _line_number FROM raw.leads ORDER BY 1").fetchall() == [
         ("L1", 2),
@@ -119,13 +138,13 @@ def test_a_malformed_csv_line_is_quarantined_and_its_neighbours_keep_their_line_
 
 
 def test_reloading_unchanged_files_changes_nothing(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     write_delivery(landing, "leads", "2025-01-05", [_lead(lead_id="L1"), _lead(lead_id="L2", product="x")])
-    first = load_feed(raw_con, landing, "leads")
+    first = load_feed(raw_con, landing, "leads", store=store)
     snapshot = raw_con.execute("SELECT * FROM raw.leads ORDER BY lead_id").fetchall()
-    second = load_feed(raw_con, landing, "leads")
+    second = load_feed(raw_con, landing, "leads", store=store)
 
     assert [r.status for r in first] == ["loaded"]
     assert [r.status for r in second] == ["unchanged"]
@@ -135,19 +154,19 @@ def test_reloading_unchanged_files_changes_nothing(
 
 
 def test_a_redelivered_file_replaces_its_earlier_rows_and_quarantine(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     rows = [_lead(lead_id="L1"), _lead(lead_id="L2", requested_amount="-1"), _lead(lead_id="L3")]
     write_delivery(landing, "leads", "2025-01-05", rows)
-    load_feed(raw_con, landing, "leads")
+    load_feed(raw_con, landing, "leads", store=store)
     write_delivery(
         landing,
         "leads",
         "2025-01-05",
         [_lead(lead_id="L1"), _lead(lead_id="L2", requested_amount="250.50")],
     )
-    (result,) = load_feed(raw_con, landing, "leads")
+    (result,) = load_feed(raw_con, landing, "leads", store=store)
 
     assert (result.status, result.rows_loaded, result.rows_quarantined) == ("loaded", 2, 0)
     assert raw_con.execute("SELECT lead_id, requested_amount FROM raw.leads ORDER BY 1").fetchall() == [
@@ -162,12 +181,12 @@ def test_a_redelivered_file_replaces_its_earlier_rows_and_quarantine(
 
 
 def test_a_file_missing_a_contract_column_is_rejected_whole(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     columns = [c for c in LEAD if c != "product"]
     write_delivery(landing, "leads", "2025-01-05", [_lead()], columns=columns)
-    (result,) = load_feed(raw_con, landing, "leads")
+    (result,) = load_feed(raw_con, landing, "leads", store=store)
 
     assert result.status == "rejected"
     assert (
@@ -178,7 +197,7 @@ def test_a_file_missing_a_contract_column_is_rejected_whole(
 
 
 def test_a_gbk_file_is_decoded_not_loaded_as_mojibake(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     write_delivery(
@@ -188,7 +207,7 @@ def test_a_gbk_file_is_decoded_not_loaded_as_mojibake(
         [{"branch_id": "B1", "branch_name": "杭州分行", "region": "华东"}],
         encoding="gbk",
     )
-    (result,) = load_feed(raw_con, landing, "branches")
+    (result,) = load_feed(raw_con, landing, "branches", store=store)
 
     assert result.status == "loaded"
     assert raw_con.execute("SELECT branch_name, region FROM raw.branches").fetchall() == [
@@ -198,7 +217,7 @@ def test_a_gbk_file_is_decoded_not_loaded_as_mojibake(
 
 
 def test_a_file_in_no_decodable_encoding_is_rejected_whole(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     path = write_delivery(
@@ -209,7 +228,7 @@ def test_a_file_in_no_decodable_encoding_is_rejected_whole(
         encoding="gbk",
     )
     path.write_bytes(path.read_bytes() + b"B2,\xff\xfe\x80,x\n")  # bytes neither UTF-8 nor GBK
-    (result,) = load_feed(raw_con, landing, "branches")
+    (result,) = load_feed(raw_con, landing, "branches", store=store)
 
     assert result.status == "rejected"
     assert str(path) in result.message and "GBK" in result.message
@@ -217,7 +236,7 @@ def test_a_file_in_no_decodable_encoding_is_rejected_whole(
 
 
 def test_a_truncated_gzip_is_rejected_and_a_good_one_loads(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     csv_path = write_delivery(landing, "leads", "2025-01-05", [_lead(lead_id=f"L{i}") for i in range(500)])
@@ -226,14 +245,16 @@ def test_a_truncated_gzip_is_rejected_and_a_good_one_loads(
     (landing / "leads" / "leads_2025-01-05.csv.gz").write_bytes(payload)
     (landing / "leads" / "leads_2025-01-06.csv.gz").write_bytes(payload[: len(payload) // 2])
 
-    results = {r.file: r for r in load_feed(raw_con, landing, "leads")}
+    results = {r.file: r for r in load_feed(raw_con, landing, "leads", store=store)}
 
     assert results["leads/leads_2025-01-05.csv.gz"].rows_loaded == 500
     bad = results["leads/leads_2025-01-06.csv.gz"]
     assert bad.status == "rejected" and "leads_2025-01-06.csv.gz" in bad.message
 
 
-def test_parquet_deliveries_load(raw_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_parquet_deliveries_load(
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
+) -> None:
     landing = tmp_path / "landing"
     csv_path = write_delivery(landing, "leads", "2025-01-05", [_lead(lead_id="L1"), _lead(lead_id="L2")])
     target = csv_path.with_name("leads_2025-01-05.parquet")
@@ -241,22 +262,24 @@ def test_parquet_deliveries_load(raw_con: duckdb.DuckDBPyConnection, tmp_path: P
         f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{target}' (FORMAT parquet)"
     )
     csv_path.unlink()
-    (result,) = load_feed(raw_con, landing, "leads")
+    (result,) = load_feed(raw_con, landing, "leads", store=store)
     assert (result.status, result.rows_loaded) == ("loaded", 2)
 
 
-def _events_landing(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+def _events_landing(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, store: TableStore
+) -> tuple[Path, dict[str, str]]:
     """A landing zone whose communities are loaded, and an event of K1 to vary."""
     landing = tmp_path / "landing"
     write_master_data(landing)
-    load_feed(con, landing, "communities")
+    load_feed(con, landing, "communities", store=store)
     return landing, {"community_id": "K1", "member_id": "U1", "event_type": "message"}
 
 
 def test_timestamps_with_an_offset_are_converted_to_local_time(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
-    landing, event = _events_landing(raw_con, tmp_path)
+    landing, event = _events_landing(raw_con, tmp_path, store)
     write_delivery(
         landing,
         "engagement_events",
@@ -271,7 +294,7 @@ def test_timestamps_with_an_offset_are_converted_to_local_time(
             {**event, "event_id": "E3", "occurred_at": "2025-05-31T20:00:00"},  # no offset: local
         ],
     )
-    load_feed(raw_con, landing, "engagement_events")
+    load_feed(raw_con, landing, "engagement_events", store=store)
     assert raw_con.execute(
         "SELECT event_id, occurred_at FROM raw.engagement_events ORDER BY 1"
     ).fetchall() == [
@@ -283,12 +306,12 @@ def test_timestamps_with_an_offset_are_converted_to_local_time(
 
 @pytest.mark.parametrize("name", ["leads_20250105.csv", "leads_2025-02-30.csv", "notes.txt"])
 def test_misnamed_files_are_recorded_as_rejected(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path, name: str
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path, name: str
 ) -> None:
     folder = tmp_path / "landing" / "leads"
     folder.mkdir(parents=True)
     (folder / name).write_text("lead_id\nL1\n", encoding="utf-8")
-    (result,) = load_feed(raw_con, tmp_path / "landing", "leads")
+    (result,) = load_feed(raw_con, tmp_path / "landing", "leads", store=store)
     assert result.status == "rejected" and name in result.message
 
 
@@ -311,9 +334,9 @@ def _rejected_files(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, tup
 
 
 def test_a_misnamed_file_is_rejected_in_a_windowed_load_and_holds_back_the_month_it_points_to(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
-    landing, event = _events_landing(raw_con, tmp_path)
+    landing, event = _events_landing(raw_con, tmp_path, store)
     write_delivery(
         landing,
         "engagement_events",
@@ -328,7 +351,9 @@ def test_a_misnamed_file_is_rejected_in_a_windowed_load_and_holds_back_the_month
     )
     good.rename(good.with_name("engagement_events_20250615.csv"))  # the date in another format
     # a July window (a partitioned run of July) used to skip it silently: it is recorded all the same
-    results = load_feed(raw_con, landing, "engagement_events", date(2025, 7, 1), date(2025, 8, 1))
+    results = load_feed(
+        raw_con, landing, "engagement_events", date(2025, 7, 1), date(2025, 8, 1), store=store
+    )
 
     assert [(r.file, r.status, r.months) for r in results] == [
         ("engagement_events/engagement_events_20250615.csv", "rejected", ("2025-06",))
@@ -337,7 +362,7 @@ def test_a_misnamed_file_is_rejected_in_a_windowed_load_and_holds_back_the_month
         "SELECT file_name, status, attributed_months FROM raw._file_ledger WHERE feed = 'engagement_events'"
     ).fetchall()
     assert ledger == [("engagement_events/engagement_events_20250615.csv", "rejected", "2025-06")]
-    load_feed(raw_con, landing, "engagement_events")  # the June file loads; June is held back
+    load_feed(raw_con, landing, "engagement_events", store=store)  # the June file loads; June is held back
     assert _rejected_files(raw_con, "2025-06") == {
         "engagement_events": (1, "engagement_events/engagement_events_20250615.csv")
     }
@@ -345,7 +370,7 @@ def test_a_misnamed_file_is_rejected_in_a_windowed_load_and_holds_back_the_month
 
 
 def test_a_misnamed_file_with_no_date_in_its_name_points_to_the_months_of_its_rows(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     path = write_delivery(
@@ -358,7 +383,7 @@ def test_a_misnamed_file_with_no_date_in_its_name_points_to_the_months_of_its_ro
         ],
     )
     path.rename(path.with_name("leads_latest.csv"))
-    (result,) = load_feed(raw_con, landing, "leads")
+    (result,) = load_feed(raw_con, landing, "leads", store=store)
     # 2025-03-31T20:00Z is 04-01 04:00 in Shanghai: April and February, not March
     assert (result.status, result.months) == ("rejected", ("2025-02", "2025-04"))
     assert _rejected_files(raw_con, "2025-04") == {"leads": (1, "leads/leads_latest.csv")}
@@ -366,14 +391,14 @@ def test_a_misnamed_file_with_no_date_in_its_name_points_to_the_months_of_its_ro
 
 
 def test_a_rejected_file_pointing_nowhere_holds_back_every_month_until_it_is_removed(
-    raw_con: duckdb.DuckDBPyConnection, tmp_path: Path
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
 ) -> None:
     landing = tmp_path / "landing"
     write_master_data(landing)
     (landing / "teams" / "teams_latest.csv").write_text(
         "team_id,branch_id,team_name\nT9,B1,九组\n", encoding="utf-8"
     )
-    results = {r.file: r for r in load_feed(raw_con, landing, "teams")}
+    results = {r.file: r for r in load_feed(raw_con, landing, "teams", store=store)}
     assert results["teams/teams_latest.csv"].status == "rejected"
     assert results["teams/teams_latest.csv"].months == ()  # master data: no month in name or content
     # master data with a bad name used to escape the gate (its file date is null)
@@ -381,7 +406,7 @@ def test_a_rejected_file_pointing_nowhere_holds_back_every_month_until_it_is_rem
         assert _rejected_files(raw_con, month) == {"teams": (1, "teams/teams_latest.csv")}
 
     (landing / "teams" / "teams_latest.csv").unlink()  # resolved: the file is taken back
-    (withdrawn,) = load_feed(raw_con, landing, "teams")[-1:]
+    (withdrawn,) = load_feed(raw_con, landing, "teams", store=store)[-1:]
     assert (withdrawn.file, withdrawn.status) == ("teams/teams_latest.csv", "withdrawn")
     assert _rejected_files(raw_con, "2025-06") == {}
-    assert load_feed(raw_con, landing, "teams")[-1].status == "unchanged"  # recorded once
+    assert load_feed(raw_con, landing, "teams", store=store)[-1].status == "unchanged"  # recorded once

@@ -2,8 +2,9 @@
 
 ``scorecard run``, as an operator starts it, runs once per target on the same landing zone and key:
 on Spark, staging, intermediate and marts are built by dbt-spark (Spark in local mode in dbt's
-process, ``.venv-spark``) from the loader's tables handed over as Parquet, and the gates,
-publication, the analytics views and the report read Spark's tables through views. The releases
+process, ``.venv-spark``) from the tables the loader and the template wrote into the lake
+(``stores/lake_tables.py``), publication writes its releases there too, and the gates, the
+analytics views and the report read Spark's tables and the lake's through views. The releases
 must agree: the same months, the same content hashes (``publish/releases.py``, hash version 2),
 the same published rows (keys, grades, ranks, vetoes and texts exactly, numbers to 1e-9
 relative), and ``marts.dim_client`` too (Spark's HMAC of the USCC equals DuckDB's).
@@ -23,7 +24,7 @@ import duckdb
 import pytest
 
 from dagster_project.demo.generate import generate
-from dagster_project.lake import RELEASE_LAKE_TABLES, SPARK_DBT, table_differences
+from dagster_project.lake import SPARK_DBT, table_differences
 from dagster_project.publish.releases import RELEASED_TABLES
 from dagster_project.settings import PROJECT_ROOT
 
@@ -124,22 +125,21 @@ def test_the_spark_run_scored_on_spark_and_its_pii_hash_equals_duckdbs(
     assert list((warehouses["spark"].parent / "reports").rglob("scorecard_report_*.html"))
 
 
-def test_the_releases_are_appended_to_the_lake_and_registered_in_spark(
+def test_the_loader_and_publication_wrote_the_lake_and_spark_registered_it(
     both: duckdb.DuckDBPyConnection, warehouses: dict[str, Path]
 ) -> None:
-    spark = warehouses["spark"].parent / "spark"
-    lake = spark / "lake" / "published"
-    for table in RELEASE_LAKE_TABLES:
-        assert len(list((lake / table).glob("release-*.parquet"))) == 6
-        in_lake = f"read_parquet('{lake / table}/*.parquet', union_by_name = true)"
-        published = f"spark.published.{table}"
-        assert (
-            both.execute(f"SELECT count(*) FROM {in_lake}").fetchone()
-            == both.execute(f"SELECT count(*) FROM {published}").fetchone()
-        )
-        assert (
-            both.execute(f"SELECT count(*) FROM (FROM {in_lake} EXCEPT ALL FROM {published})").fetchone()[0]
-            == 0
-        )
-    log = (spark / "register" / "register.log").read_text(encoding="utf-8")
-    assert all(f"registered published.{table}" in log for table in RELEASE_LAKE_TABLES)
+    """On Spark the tables written outside dbt live in the lake: the warehouse file holds none
+    of them (views over the lake's files), and Spark registered the releases as tables."""
+    kinds = both.execute(
+        "SELECT DISTINCT table_schema, table_type FROM information_schema.tables "
+        "WHERE table_catalog = 'spark' AND table_schema IN ('raw', 'reference', 'published') "
+        "AND NOT starts_with(table_name, '_') ORDER BY 1"
+    ).fetchall()
+    assert kinds == [("published", "VIEW"), ("raw", "VIEW"), ("reference", "VIEW")]
+    lake = warehouses["spark"].parent / "spark" / "lake"
+    assert len(list((lake / "raw" / "leads").glob("part-*.parquet"))) > 1  # one per delivery
+    for table in RELEASED_TABLES:
+        assert len(list((lake / "published" / table).glob("part-*.parquet"))) == 6  # one per release
+    assert both.execute("SELECT count(*) FROM spark.published.scorecard_release").fetchone()[0] == 6
+    log = (warehouses["spark"].parent / "spark" / "register" / "register.log").read_text(encoding="utf-8")
+    assert all(f"registered published.{t}" in log for t in ["scorecard_release", *RELEASED_TABLES])
