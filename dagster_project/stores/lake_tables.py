@@ -17,6 +17,9 @@ and renamed into place (a rename is atomic: a reader sees the old file or the ne
   records: small tables, one row per delivery attempt or release);
 * ``replace_table``: ``part-0.parquet``.
 
+A table defined with no file yet gets an empty ``part-0.parquet``: Spark reads a table's columns
+from its files.
+
 Plain Parquet tables cannot commit several files at once (Delta Lake or Iceberg can: their jars
 come from Maven, which this machine cannot reach). The files are renamed in the order the writes
 were made, the commit record last (:class:`~dagster_project.stores.base.Writes`): a unit cut
@@ -154,6 +157,14 @@ class LakeTables(TableStore):
         for schema, name in con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ?", [STAGE]
         ).fetchall():
+            folder = self.folder(f"{schema}.{name}")
+            if not any(folder.glob("part-*.parquet")):  # Spark infers a table's columns from a file
+                folder.mkdir(parents=True, exist_ok=True)
+                hidden = folder / f".part-0.parquet.{uuid.uuid4().hex}"
+                con.execute(
+                    f'COPY (FROM {STAGE}."{schema}"."{name}" LIMIT 0) TO \'{hidden}\' (FORMAT parquet)'
+                )
+                os.replace(hidden, folder / "part-0.parquet")
             self.refresh_view(con, f"{schema}.{name}")
 
     def refresh_view(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
