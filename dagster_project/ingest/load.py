@@ -460,7 +460,8 @@ def load_file(
             message,
             months,
             loaded + quarantined,
-            _rows_of_file(con, feed, lf.name),
+            store.rows_of(con, f"raw.{feed.name}", "_file_name", lf.name)
+            + store.rows_of(con, "raw._quarantine", "file_name", lf.name),
         )
         rows = ", ".join(f"p__{c} AS {c}" for c in feed.column_names)
         with store.writing(con) as writes:
@@ -483,16 +484,6 @@ def load_file(
             _record(writes, lf, size, sha, encoding, result, now)
             failpoint("load.before_commit")
     return result
-
-
-def _rows_of_file(con: duckdb.DuckDBPyConnection, feed: Feed, file_name: str) -> int:
-    """Rows an earlier delivery of the file left in ``raw`` and in quarantine (a re-delivery
-    supersedes them)."""
-    return con.execute(
-        f"""SELECT (SELECT count(*) FROM raw.{feed.name} WHERE _file_name = $f)
-            + (SELECT count(*) FROM raw._quarantine WHERE file_name = $f)""",
-        {"f": file_name},
-    ).fetchone()[0]
 
 
 def withdraw_missing(

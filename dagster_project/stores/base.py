@@ -53,6 +53,10 @@ class TableStore(ABC):
         columns) exist and readable on ``con``."""
 
     @abstractmethod
+    def rows_of(self, con: duckdb.DuckDBPyConnection, table: str, key: str, value: object) -> int:
+        """How many rows of ``table`` have ``key`` = ``value`` (what a ``replace`` would supersede)."""
+
+    @abstractmethod
     def writing(self, con: duckdb.DuckDBPyConnection) -> AbstractContextManager[Writes]:
         """A unit of writes through ``con``: committed when the block ends, undone when it raises."""
 

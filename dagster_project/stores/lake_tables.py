@@ -81,8 +81,8 @@ class _LakeWrites(Writes):
         return staged
 
     def add_rows_of(self, table: str, key: str, value: object, select: Select, params: Params = ()) -> None:
-        """The rows' own file, ``part-<value>.parquet`` (what a unit cut short left under that value,
-        unrecorded, is replaced)."""
+        """The rows' own file, :func:`part_file` of ``value`` (what a unit cut short left under that
+        value, unrecorded, is replaced)."""
         self.replace(table, key, value, select, params)
 
     def replace(self, table: str, key: str, value: object, select: Select, params: Params = ()) -> None:
@@ -99,6 +99,7 @@ class _LakeWrites(Writes):
 
     def replace_table(self, table: str, columns: str, select: Select, params: Params = ()) -> None:
         schema, name = split(table)
+        self.store.attach(self.con)
         self.con.execute(f'CREATE SCHEMA IF NOT EXISTS {STAGE}."{schema}"')
         self.con.execute(f'CREATE OR REPLACE TABLE {STAGE}."{schema}"."{name}" ({columns})')
         self.writes.append(_Write(table, self._stage(table, select, params), "part-0.parquet", False, True))
@@ -112,12 +113,15 @@ class _LakeWrites(Writes):
             rows = f"SELECT * FROM {write.staged}"
             if write.append and final.exists():
                 rows = f"SELECT * FROM read_parquet('{final}') UNION ALL BY NAME {rows}"
-            self.con.execute(f"COPY ({rows}) TO '{hidden}' (FORMAT parquet)")
+            try:
+                self.con.execute(f"COPY ({rows}) TO '{hidden}' (FORMAT parquet)")
+            except BaseException:
+                hidden.unlink(missing_ok=True)
+                raise
             first = not any(folder.glob("part-*.parquet"))
             os.replace(hidden, final)
             if first or write.redefined:  # else the view reads the new file already
                 self.store.refresh_view(self.con, write.table)
-        self.discard()
 
     def discard(self) -> None:
         for write in self.writes:
@@ -138,7 +142,7 @@ class LakeTables(TableStore):
         schema, name = split(table)
         return self.root / schema / name
 
-    def _attach(self, con: duckdb.DuckDBPyConnection) -> str:
+    def attach(self, con: duckdb.DuckDBPyConnection) -> str:
         """Attach the staging catalog to ``con``; the warehouse's own catalog name."""
         main = con.execute("SELECT current_database()").fetchone()[0]
         con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {STAGE}")
@@ -148,7 +152,7 @@ class LakeTables(TableStore):
         self, con: duckdb.DuckDBPyConnection, ddl: Callable[[duckdb.DuckDBPyConnection], None]
     ) -> None:
         """Run ``ddl`` in the staging catalog, then give every table it holds its view."""
-        main = self._attach(con)
+        main = self.attach(con)
         con.execute(f"USE {STAGE}")
         try:
             ddl(con)
@@ -202,13 +206,22 @@ class LakeTables(TableStore):
         con.execute(f'CREATE OR REPLACE VIEW "{main}"."{schema}"."{name}" AS {body}')
         con.execute(f'COMMENT ON VIEW "{main}"."{schema}"."{name}" IS \'{VIEW_COMMENT}{self.folder(table)}\'')
 
+    def rows_of(self, con: duckdb.DuckDBPyConnection, table: str, key: str, value: object) -> int:
+        """The rows of the key's own file (its footer only; the table's other files unread)."""
+        part = self.folder(table) / part_file(value)
+        return (
+            con.execute(f"SELECT count(*) FROM read_parquet('{part}')").fetchone()[0] if part.exists() else 0
+        )
+
     @contextmanager
     def writing(self, con: duckdb.DuckDBPyConnection) -> Iterator[Writes]:
-        self._attach(con)
         writes = _LakeWrites(self, con)
         try:
             yield writes
         except BaseException:
             writes.discard()
             raise
-        writes.commit()
+        try:
+            writes.commit()
+        finally:
+            writes.discard()

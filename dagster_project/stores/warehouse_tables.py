@@ -58,6 +58,10 @@ class WarehouseTables(TableStore):
             con.execute("COMMIT")
         ddl(con)
 
+    def rows_of(self, con: duckdb.DuckDBPyConnection, table: str, key: str, value: object) -> int:
+        schema, name = split(table)
+        return con.execute(f'SELECT count(*) FROM {schema}.{name} WHERE "{key}" = ?', [value]).fetchone()[0]
+
     @contextmanager
     def writing(self, con: duckdb.DuckDBPyConnection) -> Iterator[Writes]:
         con.execute("BEGIN TRANSACTION")
