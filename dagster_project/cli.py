@@ -324,12 +324,13 @@ def sql(
     from dagster_project.serve.sql_access import SqlAccessError, run_query, write_query
 
     path = _warehouse(warehouse)
+    readable = [_settings().spark_warehouse]  # the files of a Spark-target warehouse's views
     try:
         if out is not None:
-            rows = write_query(path, query, out, wait)
+            rows = write_query(path, query, out, wait, readable)
             console.print(f"{rows:,} rows written to {out}")
             return
-        result = run_query(path, query, limit, wait)
+        result = run_query(path, query, limit, wait, readable)
     except SqlAccessError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc

@@ -4,11 +4,14 @@ Three fences, so that a query can only read this warehouse: the statement must b
 (``SELECT``, ``FROM``, ``WITH``, ``DESCRIBE``, ``SHOW``, ``SUMMARIZE``, ``EXPLAIN``), refused
 with a message otherwise; the connection is read-only; and DuckDB's external access is off
 (no file read or written, no ``ATTACH``, ``INSTALL`` or ``LOAD``) with its configuration locked,
-but for the one file ``--out`` names.
+but for the one file ``--out`` names and the files under Spark's warehouse directory, which the
+views of a warehouse built on the Spark target read (the lake's tables, Spark's marts).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,10 +63,11 @@ def check_query(sql: str) -> None:
 
 
 def connect_read_only(
-    warehouse: Path, wait_seconds: float = 30, out: Path | None = None
+    warehouse: Path, wait_seconds: float = 30, out: Path | None = None, readable: Sequence[Path] = ()
 ) -> duckdb.DuckDBPyConnection:
-    """A read-only connection with external access off (but for ``out``), waiting up to
-    ``wait_seconds`` while a pipeline run holds DuckDB's writer lock."""
+    """A read-only connection with external access off (but for ``out``, and the folders
+    ``readable``: Spark's warehouse directory, whose files the views of a Spark-target warehouse
+    read), waiting up to ``wait_seconds`` while a pipeline run holds DuckDB's writer lock."""
     if not warehouse.exists():
         raise SqlAccessError(f"no warehouse at {warehouse}: run `make run` (or set SCORECARD_WAREHOUSE)")
     try:
@@ -76,15 +80,25 @@ def connect_read_only(
         ) from None
     if out is not None:
         con.execute("SET allowed_paths = $paths", {"paths": [str(out)]})
+    if readable:
+        folders = [f"{folder.resolve()}{os.sep}" for folder in readable]
+        con.execute("SET allowed_directories = $folders", {"folders": folders})
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
 
 
-def run_query(warehouse: Path, sql: str, limit: int | None = 100, wait_seconds: float = 30) -> QueryResult:
-    """The query's columns and its first ``limit`` rows (all with None)."""
+def run_query(
+    warehouse: Path,
+    sql: str,
+    limit: int | None = 100,
+    wait_seconds: float = 30,
+    readable: Sequence[Path] = (),
+) -> QueryResult:
+    """The query's columns and its first ``limit`` rows (all with None); ``readable``: see
+    :func:`connect_read_only`."""
     check_query(sql)
-    with connect_read_only(warehouse, wait_seconds) as con:
+    with connect_read_only(warehouse, wait_seconds, readable=readable) as con:
         try:
             cursor = con.execute(sql)
         except duckdb.Error as exc:
@@ -95,7 +109,9 @@ def run_query(warehouse: Path, sql: str, limit: int | None = 100, wait_seconds: 
     return QueryResult(columns, rows[:limit] if truncated else rows, truncated)
 
 
-def write_query(warehouse: Path, sql: str, out: Path, wait_seconds: float = 30) -> int:
+def write_query(
+    warehouse: Path, sql: str, out: Path, wait_seconds: float = 30, readable: Sequence[Path] = ()
+) -> int:
     """Write the whole result to ``out`` (CSV or Parquet, by its suffix) in DuckDB; its row count."""
     check_query(sql)
     fmt = OUTPUT_FORMATS.get(out.suffix.lower())
@@ -103,7 +119,7 @@ def write_query(warehouse: Path, sql: str, out: Path, wait_seconds: float = 30) 
         raise SqlAccessError(f"--out must end in {' or '.join(OUTPUT_FORMATS)}, got {out.name}")
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with connect_read_only(warehouse, wait_seconds, out=out) as con:
+    with connect_read_only(warehouse, wait_seconds, out=out, readable=readable) as con:
         try:
             relation = con.sql(sql)
             if fmt == "csv":

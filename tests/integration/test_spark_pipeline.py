@@ -144,3 +144,17 @@ def test_the_loader_and_publication_wrote_the_lake_and_spark_registered_it(
     assert both.execute("SELECT count(*) FROM spark.published.scorecard_release").fetchone()[0] == 6
     log = (warehouses["spark"].parent / "spark" / "register" / "register.log").read_text(encoding="utf-8")
     assert all(f"registered published.{t}" in log for t in ["scorecard_release", *RELEASED_TABLES])
+    # analysts' `scorecard sql` reads them (its external-access fence lets Spark's folder through)
+    folder = warehouses["spark"].parent
+    done = subprocess.run(
+        [str(SCORECARD), "sql", "select count(*) as releases from analytics.scorecard_releases"],
+        env={
+            **os.environ,
+            "SCORECARD_WAREHOUSE": str(folder / "warehouse.duckdb"),
+            "SCORECARD_SPARK_WAREHOUSE": str(folder / "spark"),
+            "SCORECARD_PII_KEY": "k" * 32,
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "│ 6 " in done.stdout, done.stdout + done.stderr

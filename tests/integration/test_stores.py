@@ -13,6 +13,7 @@ import pytest
 
 from dagster_project.ingest.load import ensure_raw_schema, load_feed
 from dagster_project.publish.releases import publish_month, verify
+from dagster_project.serve.sql_access import SqlAccessError, run_query
 from dagster_project.stores import LakeTables, WarehouseTables
 from dagster_project.stores import lake_tables as lake_module
 from dagster_project.stores.lake_tables import part_file
@@ -64,6 +65,14 @@ def test_the_lake_holds_one_file_per_delivery_replaced_whole_on_redelivery(tmp_p
         "loaded",
     ]
     assert load_feed(con, landing, "leads", store=lake)[0].status == "unchanged"
+    con.close()
+    # analysts' `scorecard sql` reads the lake's files through the views, and no other file
+    warehouse = tmp_path / "w.duckdb"
+    assert run_query(warehouse, "SELECT lead_id FROM raw.leads", readable=[tmp_path / "lake"]).rows == [
+        ("L3",)
+    ]
+    with pytest.raises(SqlAccessError, match="disabled by configuration"):
+        run_query(warehouse, "SELECT lead_id FROM raw.leads", readable=[tmp_path / "elsewhere"])
 
 
 def test_a_load_cut_short_before_its_ledger_row_is_done_again(
