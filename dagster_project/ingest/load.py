@@ -1,6 +1,7 @@
 """Load landing files into schema ``raw``: check each row against its feed, quarantine, ledger.
 
-One file is one unit of work, in one transaction:
+One file is one unit of work, one unit of writes of the run's table store (``stores/``: one
+transaction in the DuckDB file; in the lake, files renamed into place with the ledger row last):
 
 * the file is read whole first (hash, size, encoding). UTF-8 (with or without BOM) loads as is;
   a file that is valid GB18030/GBK is transcoded and loaded (the ledger records the encoding);
@@ -44,10 +45,7 @@ from dagster_project.ingest.discovery import LandingFile, file_sha256, landing_f
 from dagster_project.ingest.feeds import DUCKDB_TYPES, FEEDS, Column, Feed
 from dagster_project.settings import LOCAL_TIMEZONE
 from dagster_project.sql import query
-from dagster_project.stores import TableStore, WarehouseTables, Writes
-
-#: the default store: tables of the DuckDB warehouse file (target ``duckdb``)
-WAREHOUSE_TABLES = WarehouseTables()
+from dagster_project.stores import WAREHOUSE_FILE, TableStore, Writes
 
 META_COLUMNS = (
     ("_file_name", "VARCHAR"),
@@ -86,7 +84,7 @@ def _create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(query("load/create_ledger_and_quarantine"))
 
 
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection, store: TableStore = WAREHOUSE_TABLES) -> None:
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection, store: TableStore = WAREHOUSE_FILE) -> None:
     """Create schema ``raw``, one typed table per feed, the ledger and the quarantine in ``store``,
     and the accounting view (``raw._row_accounting``) over them."""
     store.define(con, _create_raw_tables)
@@ -385,7 +383,7 @@ def _missing_columns_message(present: list[str], missing: list[str]) -> str:
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = False, store: TableStore = WAREHOUSE_TABLES
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, force: bool = False, store: TableStore = WAREHOUSE_FILE
 ) -> FileResult:
     """Load one delivery (see the module docstring); never raises for bad content."""
     feed = FEEDS[lf.feed]
@@ -487,7 +485,7 @@ def load_file(
 
 
 def withdraw_missing(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: str, store: TableStore = WAREHOUSE_TABLES
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, feed: str, store: TableStore = WAREHOUSE_FILE
 ) -> list[FileResult]:
     """Record as ``withdrawn`` every rejected file of ``feed`` that left the landing zone.
 
@@ -514,7 +512,7 @@ def load_feed(
     start: date | None = None,
     end: date | None = None,
     force: bool = False,
-    store: TableStore = WAREHOUSE_TABLES,
+    store: TableStore = WAREHOUSE_FILE,
 ) -> list[FileResult]:
     """Load every delivery of ``feed`` with a file date in [start, end) (all when both None), and
     every misnamed file of its folder (rejected), into ``store``; record rejected files that

@@ -1,8 +1,9 @@
 """Append-only, versioned publication of final scorecards (contract.md, "Published outputs").
 
 A release copies one month's ``marts.scorecard`` and ``marts.scorecard_indicator`` rows into
-``published.*`` under a new ``release_id``, with a SHA-256 of the released rows, in one
-transaction. This module only ever INSERTs into ``published``: republishing a month (late
+``published.*`` under a new ``release_id``, with a SHA-256 of the released rows, in one unit of
+writes of the run's table store (``stores/``: a DuckDB transaction; in the lake, the release's
+files, then its record). This module only ever adds to ``published``: republishing a month (late
 data, a corrected template) adds a release, and ``verify`` recomputes every release's hash
 from its stored rows, so a changed or deleted row of an old release is detected.
 Re-running publication of unchanged content adds nothing (the latest release already has
@@ -21,7 +22,7 @@ import duckdb
 
 from dagster_project.failpoints import failpoint
 from dagster_project.sql import query, table_columns, table_exists
-from dagster_project.stores import TableStore, WarehouseTables
+from dagster_project.stores import WAREHOUSE_FILE, TableStore
 
 RELEASED_TABLES = {
     "scorecard": ("entity_level", "entity_id"),
@@ -47,7 +48,7 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[st
     return [column for column, _ in table_columns(con, schema, table)]
 
 
-def ensure_published_schema(con: duckdb.DuckDBPyConnection, store: TableStore | None = None) -> None:
+def ensure_published_schema(con: duckdb.DuckDBPyConnection, store: TableStore = WAREHOUSE_FILE) -> None:
     """Create ``published.*`` in ``store`` (default: the warehouse file) like the marts, and add any
     column the marts gained since (only adds)."""
     marts = {table: table_columns(con, "marts", table) for table in RELEASED_TABLES}
@@ -60,7 +61,7 @@ def ensure_published_schema(con: duckdb.DuckDBPyConnection, store: TableStore | 
             for column, data_type in columns:
                 con.execute(f'ALTER TABLE published.{table} ADD COLUMN IF NOT EXISTS "{column}" {data_type}')
 
-    (store or WarehouseTables()).define(con, ddl)
+    store.define(con, ddl)
 
 
 #: How a release's rows become the text its content hash is taken of (recorded with each release):
@@ -145,14 +146,13 @@ def publish_month(
     run_id: str,
     gate_summary: dict[str, object],
     note: str | None = None,
-    store: TableStore | None = None,
+    store: TableStore = WAREHOUSE_FILE,
 ) -> Release:
     """Release ``month`` from the marts into ``store`` (default: the warehouse file; the caller has
     checked that the month is closed and gated).
 
     ``note`` (a run's ``scorecard/release_note`` tag) is added to the recorded reason.
     """
-    store = store or WarehouseTables()
     ensure_published_schema(con, store)
     versions = [
         r[0]

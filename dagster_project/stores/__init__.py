@@ -23,9 +23,12 @@ from dagster_project.stores.base import TableStore, Writes
 from dagster_project.stores.lake_tables import LakeTables
 from dagster_project.stores.warehouse_tables import WarehouseTables
 
-__all__ = ["LakeTables", "TableStore", "WarehouseTables", "Writes", "table_store"]
+__all__ = ["WAREHOUSE_FILE", "LakeTables", "TableStore", "WarehouseTables", "Writes", "table_store"]
+
+#: the default store of the functions that write these tables: the DuckDB file (target duckdb)
+WAREHOUSE_FILE: TableStore = WarehouseTables()
 
 
 def table_store(lake: str | Path | None) -> TableStore:
     """The store of a run: Parquet tables under ``lake`` (the Spark target), else the DuckDB file."""
-    return LakeTables(Path(lake)) if lake else WarehouseTables()
+    return LakeTables(Path(lake)) if lake else WAREHOUSE_FILE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from dagster_project.stores import TableStore, WarehouseTables
+from dagster_project.stores import WAREHOUSE_FILE, TableStore
 from dagster_project.template.parsing import TemplateVersion
 from dagster_project.template.schema import SECTIONS, SQL_TYPES
 
@@ -12,11 +12,10 @@ from dagster_project.template.schema import SECTIONS, SQL_TYPES
 def write_templates(
     con: duckdb.DuckDBPyConnection,
     versions: dict[str, TemplateVersion],
-    store: TableStore | None = None,
+    store: TableStore = WAREHOUSE_FILE,
 ) -> dict[str, int]:
     """Replace ``reference.template_<section>`` in ``store`` (default: the warehouse file) with the
     validated rows, in one unit of writes."""
-    store = store or WarehouseTables()
     counts = {}
     with store.writing(con) as writes:
         for section in SECTIONS:
