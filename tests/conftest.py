@@ -10,10 +10,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
 import pytest
+
+if TYPE_CHECKING:
+    from dagster_project.stores import TableStore
 
 # dbt (a child process) and the loader read the key from the environment.
 os.environ.setdefault("SCORECARD_PII_KEY", "test-key-not-a-secret-0123456789")
@@ -158,13 +162,22 @@ def defs() -> dg.Definitions:
 
 
 @pytest.fixture
-def raw_con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    """A fresh warehouse file with schema ``raw`` created."""
+def store() -> TableStore:
+    """The store of the tables written outside dbt: the DuckDB file (``test_load.py`` runs its
+    tests on the lake too)."""
+    from dagster_project.stores import WAREHOUSE_FILE
+
+    return WAREHOUSE_FILE
+
+
+@pytest.fixture
+def raw_con(tmp_path: Path, store: TableStore) -> duckdb.DuckDBPyConnection:
+    """A fresh warehouse file with schema ``raw`` created in ``store``."""
     from dagster_project.ingest.load import ensure_raw_schema
 
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     con.execute("SET TimeZone = 'Asia/Shanghai'")
-    ensure_raw_schema(con)
+    ensure_raw_schema(con, store)
     yield con
     con.close()
 

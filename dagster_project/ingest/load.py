@@ -325,21 +325,6 @@ def _record(
     )
 
 
-def _record_alone(
-    con: duckdb.DuckDBPyConnection,
-    store: TableStore,
-    lf: LandingFile,
-    size: int | None,
-    sha: str | None,
-    encoding: str | None,
-    result: FileResult,
-    now: datetime,
-) -> None:
-    """A ledger row with no rows loaded (a rejected, withdrawn or in-flight file)."""
-    with store.writing(con) as writes:
-        _record(writes, lf, size, sha, encoding, result, now)
-
-
 def content_months(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> tuple[str, ...]:
     """``YYYY-MM`` of the business time of a file's rows, read as leniently as possible.
 
@@ -398,7 +383,8 @@ def load_file(
             message=f"{lf.path}: {lf.refusal}",
             months=tuple(filter(None, [lf.named_month])),
         )
-        _record_alone(con, store, lf, None, None, None, result, now)
+        with store.writing(con) as writes:
+            _record(writes, lf, None, None, None, result, now)
         return result
     before = _stat(lf.path)
     size, sha = before[0], file_sha256(lf.path)
@@ -430,7 +416,8 @@ def load_file(
         except RejectedFile as exc:
             months = (lf.named_month,) if lf.named_month else content_months(con, lf)
             result = FileResult(lf.name, "rejected", message=f"{lf.path}: {exc}", months=months)
-            _record_alone(con, store, lf, size, sha, encoding, result, now)
+            with store.writing(con) as writes:
+                _record(writes, lf, size, sha, encoding, result, now)
             return result
 
         con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {_checked_sql(feed, present)}")
@@ -442,7 +429,8 @@ def load_file(
                 message=f"{lf.path}: changed while it was read (still being "
                 "written?); not loaded, the next load takes it once it is complete",
             )
-            _record_alone(con, store, lf, size, sha, encoding, result, now)
+            with store.writing(con) as writes:
+                _record(writes, lf, size, sha, encoding, result, now)
             return result
         message = f"loaded {loaded} rows ({encoding or 'parquet'})"
         if quarantined:
@@ -500,7 +488,8 @@ def withdraw_missing(
         if path.exists():
             continue
         result = FileResult(file_name, "withdrawn", message=f"{path}: no longer in the landing zone")
-        _record_alone(con, store, LandingFile(feed, path, file_date), None, None, None, result, now)
+        with store.writing(con) as writes:
+            _record(writes, LandingFile(feed, path, file_date), None, None, None, result, now)
         results.append(result)
     return results
 

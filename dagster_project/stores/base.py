@@ -42,9 +42,6 @@ class TableStore(ABC):
     """The tables written outside dbt: defined with DuckDB DDL, written in units of :class:`Writes`,
     read with DuckDB SQL under their ``schema.name`` on the warehouse connection."""
 
-    #: the dbt target whose sources these tables are
-    engine: str
-
     @abstractmethod
     def define(
         self, con: duckdb.DuckDBPyConnection, ddl: Callable[[duckdb.DuckDBPyConnection], None]

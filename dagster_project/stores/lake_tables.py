@@ -132,8 +132,6 @@ class _LakeWrites(Writes):
 class LakeTables(TableStore):
     """Parquet tables in ``root`` (the lake), read in the warehouse through views."""
 
-    engine = "spark"
-
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
 
@@ -176,6 +174,17 @@ class LakeTables(TableStore):
         its files (a column a file lacks, written before the column existed, reads as null)."""
         schema, name = split(table)
         main = con.execute("SELECT current_database()").fetchone()[0]
+        existing = con.execute(
+            "SELECT table_type FROM information_schema.tables "
+            "WHERE table_catalog = ? AND table_schema = ? AND table_name = ?",
+            [main, schema, name],
+        ).fetchone()
+        if existing and existing[0] == "BASE TABLE":
+            raise RuntimeError(
+                f"{schema}.{name} is a table of the DuckDB warehouse (loaded on target duckdb); on target "
+                f"spark it lives in the lake ({self.folder(table)}): run the Spark target on a warehouse "
+                "of its own (SCORECARD_WAREHOUSE)"
+            )
         columns = con.execute(
             "SELECT column_name, data_type FROM duckdb_columns() "
             "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
@@ -191,17 +200,6 @@ class LakeTables(TableStore):
             for c, t in columns
         )
         body = f"SELECT {select} FROM {source}" if present else f"SELECT {select} WHERE false"
-        existing = con.execute(
-            "SELECT table_type FROM information_schema.tables "
-            "WHERE table_catalog = ? AND table_schema = ? AND table_name = ?",
-            [main, schema, name],
-        ).fetchone()
-        if existing and existing[0] == "BASE TABLE":
-            raise RuntimeError(
-                f"{schema}.{name} is a table of the DuckDB warehouse (loaded on target duckdb); on target "
-                f"spark it lives in the lake ({self.folder(table)}): run the Spark target on a warehouse "
-                "of its own (SCORECARD_WAREHOUSE)"
-            )
         con.execute(f'CREATE SCHEMA IF NOT EXISTS "{main}"."{schema}"')
         con.execute(f'CREATE OR REPLACE VIEW "{main}"."{schema}"."{name}" AS {body}')
         con.execute(f'COMMENT ON VIEW "{main}"."{schema}"."{name}" IS \'{VIEW_COMMENT}{self.folder(table)}\'')

@@ -38,8 +38,6 @@ class WarehouseTables(TableStore):
     """Tables in the warehouse file; a unit of writes is one DuckDB transaction, so a killed
     process leaves none of it."""
 
-    engine = "duckdb"
-
     def define(
         self, con: duckdb.DuckDBPyConnection, ddl: Callable[[duckdb.DuckDBPyConnection], None]
     ) -> None:

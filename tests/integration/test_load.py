@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.ingest.load import ensure_raw_schema, load_feed
+from dagster_project.ingest.load import load_feed
 from dagster_project.stores import LakeTables, TableStore, WarehouseTables
 from tests.conftest import write_delivery
 from tests.master_data import write_master_data
@@ -33,18 +33,9 @@ def _lead(**changes: object) -> dict[str, object]:
 
 @pytest.fixture(params=["warehouse", "lake"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> TableStore:
-    """Every test runs on both stores: the DuckDB file (target duckdb) and the lake (target spark)."""
+    """Every test runs on both stores: the DuckDB file (target duckdb) and the lake (target spark);
+    ``raw_con`` (``tests/conftest.py``) creates schema ``raw`` in it."""
     return WarehouseTables() if request.param == "warehouse" else LakeTables(tmp_path / "lake")
-
-
-@pytest.fixture
-def raw_con(store: TableStore, tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    """A fresh warehouse file with schema ``raw`` created in ``store``."""
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
-    ensure_raw_schema(con, store)
-    yield con
-    con.close()
 
 
 def _load_all(
