@@ -201,10 +201,15 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, csv_path: Path) -> N
 
 
 def _parsed(col: Column, src: str) -> str:
-    """SQL that turns the VARCHAR ``src`` into the column's contract type (NULL if it cannot)."""
+    """SQL that turns the VARCHAR ``src`` into the column's contract type (NULL if it cannot).
+
+    An empty cell of an optional text column is kept as ``''``: the file has the column, so the
+    empty cell is a value (it clears what earlier rows said), while a file without the column
+    loads NULL, no value (scorecard.md, "Readings settled for v2": ``staff_manager_id``).
+    """
     text = f"nullif(trim({src}), '')"
     if col.type == "text":
-        return text
+        return f"coalesce(trim({src}), '')" if col.optional else text
     if col.type == "timestamp":
         # the session time zone is Asia/Shanghai: naive strings are local, offsets convert
         return f"timezone('{LOCAL_TIMEZONE}', try_cast({text} AS TIMESTAMPTZ))"

@@ -187,8 +187,12 @@ def test_a_community_belongs_to_its_owner_before_the_owners_first_history_row(sc
     # daily actives 1 (04-05) + 1 (04-12) + 1 (04-25) over 30 days, 2 monthly actives
     assert m5["ACT_STICKINESS"]["value"] == approx(3 / 30 / 2)
     assert indicators(w, "team", "T4")["ACT_ENGAGEMENT_PER_MEMBER"]["numerator"] == 7
-    # January: the whole month lies before M5's first row, and M5 is still scored in T4
-    assert card(w, "manager", "M5", "2025-01-01")["peer_group"] == "branch:B1"
+    # January: the whole month lies before M5's first row: M5 is not scored (spec, "Readings
+    # settled for v2": a history row must overlap the month, in both versions)
+    assert not query(
+        w,
+        "SELECT 1 FROM marts.scorecard WHERE period_month = '2025-01-01' AND entity_id = 'M5'",
+    )
 
 
 def test_a_fact_takes_the_teams_branch_in_force_on_its_date(scored: dict) -> None:

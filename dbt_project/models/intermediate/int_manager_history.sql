@@ -1,10 +1,13 @@
 {#- Who a manager is on any day: role and team from the managers history, and that team's branch
     on the same day from the teams history (spec, "Entity of a community").
-    A managers row holds from valid_from inclusive to valid_to exclusive (null = open); an open
-    row followed by a later one is closed at the later row's valid_from. A date before the
-    manager's first row takes the first row, so the first row is open towards the past here
-    (valid_from null; assigned_from keeps the delivered date). Each row is split where its
-    team changes branch, so one row gives team and branch for every day it holds. -#}
+    A manager's rows are one timeline ordered by valid_from. A row's own span (assigned_from,
+    assigned_to) ends at the earlier of its valid_to and the next row's valid_from (who is
+    scored reads it). For mapping a date to a row, every date maps to exactly one row: a row
+    holds from its valid_from until the next row's valid_from, so a gap after a row ended, or
+    the time after the last row ended, takes the latest row that started before it; a date
+    before the first row takes the first row (valid_from null, open to the past; the last row
+    is open to the future). Each row is split where its team changes branch, so one row gives
+    team and branch for every day it holds. -#}
 with managers as (
     select * from {{ ref('stg_managers') }}
 ),
@@ -19,14 +22,20 @@ assignments as (
         role,
         team_id,
         valid_from as assigned_from,
-        coalesce(
-            valid_to,
-            lead(valid_from) over (partition by manager_id order by valid_from)
-        ) as assigned_to,
         case
-            when row_number() over (partition by manager_id order by valid_from) > 1 then valid_from
-        end as holds_from
-    from managers
+            when next_valid_from is null then valid_to
+            when valid_to is null or next_valid_from < valid_to then next_valid_from
+            else valid_to
+        end as assigned_to,
+        case when row_number() over (partition by manager_id order by valid_from) > 1 then valid_from end
+            as holds_from,
+        next_valid_from as holds_to
+    from (
+        select
+            *,
+            lead(valid_from) over (partition by manager_id order by valid_from) as next_valid_from
+        from managers
+    ) as ordered
 ),
 
 periods as (
@@ -38,6 +47,7 @@ periods as (
         assignments.assigned_from,
         assignments.assigned_to,
         assignments.holds_from,
+        assignments.holds_to,
         team_history.valid_from as team_from,
         team_history.valid_to as team_to
     from assignments
@@ -46,8 +56,8 @@ periods as (
             assignments.team_id = team_history.team_id
             and (
                 team_history.valid_from is null
-                or assignments.assigned_to is null
-                or team_history.valid_from < assignments.assigned_to
+                or assignments.holds_to is null
+                or team_history.valid_from < assignments.holds_to
             )
             and (
                 team_history.valid_to is null
@@ -70,9 +80,9 @@ select
         else holds_from
     end as valid_from,
     case
-        when assigned_to is null then team_to
-        when team_to is null then assigned_to
-        when team_to < assigned_to then team_to
-        else assigned_to
+        when holds_to is null then team_to
+        when team_to is null then holds_to
+        when team_to < holds_to then team_to
+        else holds_to
     end as valid_to
 from periods

@@ -2,8 +2,9 @@
 {#- display_name is dropped and phone replaced by its HMAC; materialised as a table so that
     reading it never needs the PII key. A leave re-delivers the row with left_at set.
     staff_manager_id (an optional column) is the latest delivered value: a row from a file
-    without the column carries no value and does not clear it (spec, "Role-fitting assessment",
-    customer service). -#}
+    without the column carries no value (null in raw) and does not clear it; an empty cell in a
+    file that has the column ('' in raw) is a value: from that delivery on, the account is
+    nobody's (spec, "Readings settled for v2", customer service). -#}
 with deliveries as (
     select * from {{ source('raw', 'memberships') }}
 ),
@@ -27,7 +28,7 @@ select
     latest.member_id,
     latest.client_id,
     latest.is_staff,
-    latest_staff_manager.staff_manager_id,
+    nullif(latest_staff_manager.staff_manager_id, '') as staff_manager_id,
     {{ pii_hash('latest.phone') }} as phone_hmac,
     latest.joined_at,
     latest.left_at,

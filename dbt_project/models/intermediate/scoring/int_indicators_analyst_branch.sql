@@ -5,7 +5,8 @@
       branch on the join's date whose client_id is in the clients feed / those memberships
       (memberships, not distinct members);
     - DA_SURVEY_COVERAGE: of the non-staff members at period end of the branch's communities on
-      the last day, the share with >= 1 survey response in the period in those communities.
+      the last day, the share with >= 1 survey response in the period in those communities
+      (a response from a staff account of its community never counts, spec "Definitions").
     Computed for every scored manager; which role they score is template data. -#}
 with int_scorecard_entities as (
     select * from {{ ref('int_scorecard_entities') }}
@@ -29,6 +30,10 @@ int_period_members as (
 
 stg_surveys as (
     select * from {{ ref('stg_surveys') }}
+),
+
+stg_memberships as (
+    select * from {{ ref('stg_memberships') }}
 ),
 
 months as (
@@ -71,6 +76,14 @@ joined as (
     group by months.period_month, owners.branch_id
 ),
 
+staff_accounts as (
+    select distinct
+        community_id,
+        member_id
+    from stg_memberships
+    where is_staff
+),
+
 branch_communities as (
     select distinct
         months.period_month,
@@ -91,6 +104,9 @@ respondents as (
         on
             surveys.community_id = branch_communities.community_id
             and cast({{ dbt.date_trunc('month', 'surveys.submitted_at') }} as date) = branch_communities.period_month
+    left join staff_accounts
+        on surveys.community_id = staff_accounts.community_id and surveys.member_id = staff_accounts.member_id
+    where staff_accounts.member_id is null
 ),
 
 coverage as (

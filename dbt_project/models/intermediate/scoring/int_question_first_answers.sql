@@ -1,7 +1,7 @@
 {#- Every counted question of the scored months (a non-staff `question` event outside an
     excluded member-day, spec "Anti-gaming") with the first staff `answer` in the same community
-    after it (strictly later; an answer in an excluded member-day is not counted), whoever gave
-    it and whenever it came, and the minutes to it capped at the template's
+    after it (strictly later; an answer in an excluded member-day is not counted, judged by that
+    day's events alone, whichever months the run builds), whoever gave it and whenever it came, and the minutes to it capped at the template's
     first_response_cap_minutes (an unanswered question counts as the cap). Read by
     ACT_FIRST_RESPONSE_MIN (the community's entity) and the customer-service indicators (the
     staff accounts in the community).
@@ -11,16 +11,20 @@ with int_scoring_events as (
     select * from {{ ref('int_scoring_events') }}
 ),
 
-int_engagement_events_attributed as (
-    select * from {{ ref('int_engagement_events_attributed') }}
+stg_engagement_events as (
+    select * from {{ ref('stg_engagement_events') }}
 ),
 
-int_member_day_activity as (
-    select * from {{ ref('int_member_day_activity') }}
+stg_memberships as (
+    select * from {{ ref('stg_memberships') }}
+),
+
+int_template_in_force as (
+    select * from {{ ref('int_template_in_force') }}
 ),
 
 months as (
-    select * from {{ ref('int_template_in_force') }}
+    select * from int_template_in_force
     where {{ in_partition_window('period_month') }}
 ),
 
@@ -39,26 +43,67 @@ questions as (
     where events.event_type = 'question' and not events.is_staff_event and not events.is_excluded
 ),
 
+staff_accounts as (
+    select distinct
+        community_id,
+        member_id
+    from stg_memberships
+    where is_staff
+),
+
+later_events as (
+    -- the answers may come after the run's months, and the member-days they fall in are judged
+    -- by that day's events alone: both are read from staging, never from the months a run built
+    select
+        events.event_id,
+        events.occurred_at,
+        events.activity_date,
+        events.community_id,
+        events.member_id,
+        events.event_type
+    from stg_engagement_events as events
+    where events.activity_date >= (select min(months.period_month) from months)
+),
+
+answers as (
+    select
+        events.event_id,
+        events.community_id,
+        events.member_id,
+        events.occurred_at,
+        events.activity_date
+    from later_events as events
+    inner join staff_accounts
+        on events.community_id = staff_accounts.community_id and events.member_id = staff_accounts.member_id
+    where events.event_type = 'answer'
+),
+
+answer_member_days as (
+    -- every event of an answering member on the answer's day, all communities (spec, "Anti-gaming")
+    select
+        events.member_id,
+        events.activity_date,
+        count(*) as event_count
+    from later_events as events
+    inner join (select distinct member_id, activity_date from answers) as answer_days
+        on events.member_id = answer_days.member_id and events.activity_date = answer_days.activity_date
+    group by events.member_id, events.activity_date
+),
+
 staff_answers as (
+    -- a staff answer in an excluded member-day is no response; the limit is that of the template
+    -- in force in the answer's month
     select
         answers.event_id,
         answers.community_id,
         answers.member_id,
         answers.occurred_at
-    from int_engagement_events_attributed as answers
-    where
-        answers.event_type = 'answer'
-        and answers.is_staff_event
-        and not exists (
-            select 1
-            from int_member_day_activity as member_days
-            inner join months as answer_months
-                on answer_months.period_month = answers.period_month
-            where
-                member_days.member_id = answers.member_id
-                and member_days.activity_date = answers.activity_date
-                and member_days.event_count > answer_months.anti_gaming_daily_event_limit
-        )
+    from answers
+    inner join answer_member_days
+        on answers.member_id = answer_member_days.member_id and answers.activity_date = answer_member_days.activity_date
+    left join int_template_in_force as answer_months
+        on cast({{ dbt.date_trunc('month', 'answers.activity_date') }} as date) = answer_months.period_month
+    where not coalesce(answer_member_days.event_count > answer_months.anti_gaming_daily_event_limit, false)
 ),
 
 answer_instants as (

@@ -1,12 +1,15 @@
 {#- The entities scored each month, with the role whose indicator set scores them and their branch
     on the period's last day (peer group and key-client coverage).
-    Managers, by the template's `managers_scored` parameter:
-    - community_owners (v1): the owners of the communities that exist by the period's end, each
-      as `community_operator` (spec, "Roles": v1 applies to each community's owner manager);
-    - by_role (v2, spec "Role-fitting assessment"): every manager with a history row in the
-      month, under the role of the row in force on the period's last day, or of the month's last
-      row when every row ended earlier; a manager whose first row starts after the period is not
-      scored. Branch: that row's.
+    A manager is scored for a month when a history row of theirs overlaps it (the row's own span,
+    int_manager_history.assigned_from/assigned_to; spec, "Readings settled for v2"): one whose
+    first row starts after the period, or whose rows all ended before it, is not scored (their
+    communities still count for the team and branch of their last row). By the template's
+    `managers_scored` parameter:
+    - community_owners (v1): those of them who own a community that exists by the period's end,
+      each as `community_operator` (spec, "Roles": v1 applies to each community's owner manager);
+    - by_role (v2, spec "Role-fitting assessment"): all of them, under the role of the row in
+      force on the period's last day, or of the month's last row when every row ended earlier.
+      Branch: that row's team's branch on the last day.
     Teams and branches, under either: every team and branch of an owner at the period's end, or
     with engagement or loan business of its own in the month, scored under the
     `community_operator` set (v2 keeps the v1 set for them). -#}
@@ -37,6 +40,17 @@ int_team_history as (
 months as (
     select * from {{ ref('int_template_in_force') }}
     where {{ in_partition_window('period_month') }}
+),
+
+managers_in_month as (
+    select distinct
+        months.period_month,
+        history.manager_id
+    from months
+    inner join int_manager_history as history
+        on
+            history.assigned_from <= months.period_end_date
+            and (history.assigned_to is null or history.assigned_to > months.period_month)
 ),
 
 owners_at_end as (
@@ -78,7 +92,14 @@ candidates as (
         {{ fan_out_entities('owners_at_end', ['period_month']) }}
     ) as fanned
     inner join months on fanned.period_month = months.period_month
-    where fanned.entity_level <> 'manager' or months.managers_scored = 'community_owners'
+    left join managers_in_month
+        on
+            fanned.entity_level = 'manager'
+            and fanned.period_month = managers_in_month.period_month
+            and fanned.entity_id = managers_in_month.manager_id
+    where
+        fanned.entity_level <> 'manager'
+        or (months.managers_scored = 'community_owners' and managers_in_month.manager_id is not null)
     union all
     select
         fanned.entity_level,
@@ -151,10 +172,11 @@ managers_by_role as (
                 order by coalesce(history.valid_from, history.assigned_from) desc
             ) as latest_first
         from months
+        inner join managers_in_month on months.period_month = managers_in_month.period_month
         inner join int_manager_history as history
             on
-                history.assigned_from <= months.period_end_date
-                and (history.valid_to is null or history.valid_to > months.period_month)
+                managers_in_month.manager_id = history.manager_id
+                and (history.valid_from is null or history.valid_from <= months.period_end_date)
         where months.managers_scored = 'by_role'
     ) as rows_of_month
     where latest_first = 1

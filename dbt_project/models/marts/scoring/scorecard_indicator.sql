@@ -10,7 +10,8 @@
     bonus_points = effective weight x (fraction - 1) when the fraction exceeds 1 (spec, "Bonus"):
     whether an indicator earns bonus follows from its template data (a cap above 1), not its code.
     Attainment is value / target, or target / value for lower-is-better indicators, whose value 0
-    has attainment = cap (spec, "Scoring methods"). Choice (spec silent): an indicator without a
+    has attainment = cap; floored at 0, so an NPS of -20 has attainment 0 (spec, "Scoring
+    methods"). Choice (spec silent): an indicator without a
     cap parameter has cap 1 there (its fraction never exceeds 1). -#}
 with int_indicators_activity as (
     select * from {{ ref('int_indicators_activity') }}
@@ -315,7 +316,11 @@ select
     cast(target as double) as target,
     cast(case
         when status = 'n/a' then null
-        when direction = 'lower' then case when value = 0 then coalesce(cap, 1) else target / value end
+        when direction = 'lower' and value = 0 then coalesce(cap, 1)
+        -- floored at 0; a null target (no attainment) stays null
+        when direction = 'lower' and target / value < 0 then 0
+        when direction = 'lower' then target / value
+        when value / target < 0 then 0
         else value / target
     end as double) as attainment,
     cast(fraction as double) as fraction,
