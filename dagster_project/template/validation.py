@@ -160,6 +160,13 @@ def _check_version(tv: TemplateVersion, problems: Problems, known_indicators: se
             _unknown_indicator(row, problems)
         if isinstance(row["target"], float) and row["target"] <= 0:
             problems.add(row.path, row.number, "target", "must be positive")
+        method = str(methods.get(row["indicator_code"]))
+        scope = (row["indicator_code"], row["entity_level"], row["entity_id"])
+        if method in ("banded", "inverse_banded") and (row["entity_id"] == "*" or scope in own_bands):
+            # an entity's own target with the default bands, or own bands under the default
+            # target, is the template's business: only a pair given together is checked
+            band_set = own_bands.get(scope, bands.get(str(row["indicator_code"]), []))
+            _check_banded_target(method, row, band_set, problems)
     target_file = tv.folder / "targets.csv"
     pooled_codes = {code for role, code in indicators if role == POOLED_ROLE}
     for code in sorted(codes):
@@ -293,6 +300,30 @@ def _check_band_order(method: str, rows: list[Row], problems: Problems) -> None:
             + ("rise" if method == "banded" else "fall")
             + " with the threshold",
         )
+
+
+def _full_points_threshold(method: str, rows: list[Row]) -> float | None:
+    """The value at which a band set earns full points (fraction 1): the lowest such threshold
+    when higher is better, the highest when lower is better; None if no band earns 1."""
+    full = [r["threshold"] for r in rows if isinstance(r["fraction"], float) and r["fraction"] >= 1]
+    if not full:
+        return None
+    return min(full) if method == "banded" else max(full)
+
+
+def _check_banded_target(method: str, target: Row, bands: list[Row], problems: Problems) -> None:
+    """A banded indicator's target is the value that earns full points, so the attainment people
+    read (value / target) is 1 exactly where the points are full."""
+    full = _full_points_threshold(method, bands)
+    if full is None or not isinstance(target["target"], float) or math.isclose(target["target"], full):
+        return
+    problems.add(
+        target.path,
+        target.number,
+        "target",
+        f"{target['indicator_code']} is {method}: its target must be the value that earns full "
+        f"points ({full:g} in bands.csv), got {target['target']:g}",
+    )
 
 
 def _check_size_bands(rows: list[Row], problems: Problems) -> None:

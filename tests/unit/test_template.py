@@ -145,9 +145,9 @@ def role_templates(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_shipped_role_template_is_a_valid_candidate() -> None:
+def test_the_shipped_role_template_is_in_force_from_april() -> None:
     v2 = load_templates(DEFAULT_TEMPLATES_DIR)["v2"]
-    assert v2.status == "candidate"
+    assert (v2.status, v2.effective_from) == ("active", "2025-04-01")
     roles = {row["role"] for row in v2.sections["indicators"]}
     assert roles == {
         "community_operator",
@@ -167,9 +167,22 @@ def test_each_roles_weights_must_add_up_to_100(role_templates: Path) -> None:
 
 def test_a_role_indicator_needs_a_manager_target_only(role_templates: Path) -> None:
     # CS_NPS scores managers only (teams and branches are scored under the operators' set)
-    _edit(role_templates / "v2" / "targets.csv", "CS_NPS,manager,*,50\n", "")
+    _edit(role_templates / "v2" / "targets.csv", "CS_NPS,manager,*,44\n", "")
     (message,) = _problems(role_templates)
     assert "CS_NPS has no default target (entity_id *) for level manager" in message
+
+
+def test_a_banded_target_is_the_value_that_earns_full_points(role_templates: Path) -> None:
+    # DA_SURVEY_COVERAGE earns full points at 0.05 (bands.csv): a target of 0.2 would show an
+    # attainment of 0.25 for full points
+    _edit(
+        role_templates / "v2" / "targets.csv",
+        "DA_SURVEY_COVERAGE,manager,*,0.05",
+        "DA_SURVEY_COVERAGE,manager,*,0.2",
+    )
+    (message,) = _problems(role_templates)
+    assert "v2/targets.csv, row 77, field target" in message
+    assert "its target must be the value that earns full points (0.05 in bands.csv), got 0.2" in message
 
 
 def test_the_managers_scored_parameter_is_checked(role_templates: Path) -> None:
