@@ -14,7 +14,12 @@ same files. What makes it realistic rather than uniform:
   applications re-delivered when decided, loans in one or two tranches;
 * month-end loan snapshots with a small share of delinquent and non-performing loans;
 * managers moving team mid-period, clients changing tier, a few compliance events;
-* master data delivered as a full snapshot on the first day of every month.
+* master data delivered as a full snapshot on the first day of every month;
+* the last month shows every rule that decides pay (``Generator.showcase``): an operator becomes
+  a content planner on its first day, a customer-service hire who runs no account yet (not
+  scored), a critical compliance event (veto), a major one (penalty), a manager whose
+  communities' events are inflated past the anti-gaming share (penalty), and a community whose
+  loans turn non-performing at month end (NPL above the red line: veto).
 """
 
 from __future__ import annotations
@@ -117,6 +122,8 @@ class Generator:
         #: draws for the role-fitting data (analysts, a role change, who answers), kept apart so
         #: that they leave the rest of the demo as it was
         self.role_rng = np.random.default_rng([seed, 2])
+        #: draws for the last month's showcase of the rules (Generator.showcase), likewise apart
+        self.showcase_rng = np.random.default_rng([seed, 3])
         self.scale = scale
         begin = pd.Timestamp(f"{start}-01")
         self.window = Window(begin, begin + pd.DateOffset(months=months))
@@ -181,11 +188,24 @@ class Generator:
         if self.months > 1:
             operators = mgr.index[(mgr.role == "community_operator") & mgr.valid_to.isna()]
             changer = self.role_rng.choice(operators)
-            changed_on = pd.Timestamp(self.role_rng.choice(self.window.month_starts[1:])).date()
+            changed_on = self.window.month_starts[-1].date()  # the last month shows a role change
             planner = mgr.loc[[changer]].copy()
             planner["role"], planner["valid_from"] = "content_planner", changed_on
             mgr.loc[changer, "valid_to"] = changed_on
             mgr = pd.concat([mgr, planner], ignore_index=True)
+            # a customer-service hire of the last month who runs no staff account yet: every
+            # indicator of the role is n/a, so the manager is listed as not scored
+            hire = pd.DataFrame(
+                {
+                    "team_id": [teams.team_id.iloc[-1]],
+                    "role": ["customer_service"],
+                    "manager_id": ["NS0001"],
+                    "name": _names(self.showcase_rng, 1),
+                    "valid_from": [self.window.month_starts[-1].date()],
+                    "valid_to": [None],
+                }
+            )
+            mgr = pd.concat([mgr, hire], ignore_index=True)
         self.branches, self.teams, self.managers = branches, teams, mgr
 
     # ---------------------------------------------------------------- clients
@@ -387,7 +407,7 @@ class Generator:
         )
         answers = self._staff_answers(ev)
         answers = answers[answers.occurred_at < end]  # an answer after the window is not delivered yet
-        ev = pd.concat([ev, self._bot_days(ms), answers], ignore_index=True)
+        ev = pd.concat([ev, self._bot_days(ms), self._inflated_manager(ms, ev), answers], ignore_index=True)
         ev = self._attach_content(ev)
         ev = ev.sort_values(["occurred_at", "community_id"], kind="stable").reset_index(drop=True)
         ev["event_id"] = _ids("E", len(ev), 9)
@@ -411,6 +431,37 @@ class Generator:
         return pd.DataFrame(
             {
                 "occurred_at": np.repeat(base, sizes)
+                + rng.integers(36_000, 79_000, sizes.sum()).astype("timedelta64[s]"),
+                "community_id": np.repeat(who.community_id.to_numpy(), sizes),
+                "member_id": np.repeat(who.member_id.to_numpy(), sizes),
+                "event_type": "reaction",
+            }
+        )
+
+    def _inflated_manager(self, ms: pd.DataFrame, ev: pd.DataFrame) -> pd.DataFrame:
+        """Bot member-days in the last month in the communities of the operator with the fewest
+        events, about 10 % of them: past the anti-gaming share, a penalty (showcase)."""
+        if self.months < 2:
+            return ev.iloc[0:0]
+        rng, last = self.showcase_rng, self.window.month_starts[-1]
+        owners = self.community_table.set_index("community_id").owner_manager_id
+        in_last = ev[ev.occurred_at >= last]
+        per_owner = owners.reindex(in_last.community_id).value_counts()
+        target = per_owner.idxmin()
+        members = ms[
+            ms.community_id.isin(owners.index[owners == target])
+            & (ms.joined_at < last)
+            & (ms.left_at.isna() | (ms.left_at >= self.window.end))
+        ]
+        if members.empty:
+            return ev.iloc[0:0]
+        total = max(220, int(per_owner.min() * 0.1) + 1)
+        sizes = np.full(-(-total // 300), 300)
+        who = members.sample(len(sizes), replace=True, random_state=rng)
+        days = np.datetime64(last.date()) + rng.choice(np.arange(1, 25), len(sizes), replace=False)
+        return pd.DataFrame(
+            {
+                "occurred_at": np.repeat(days.astype("datetime64[s]"), sizes)
                 + rng.integers(36_000, 79_000, sizes.sum()).astype("timedelta64[s]"),
                 "community_id": np.repeat(who.community_id.to_numpy(), sizes),
                 "member_id": np.repeat(who.member_id.to_numpy(), sizes),
@@ -661,6 +712,50 @@ class Generator:
             }
         )
 
+    def showcase(self) -> None:
+        """The last month's compliance events and non-performing loans (see the module's
+        docstring): a critical and a major event for two operators of different teams, and every
+        loan of a community attributed by its leads turned doubtful at the last month end."""
+        if self.months < 2:
+            return
+        rng, last = self.showcase_rng, self.window.month_starts[-1]
+        operators = self.current_managers[
+            self.current_managers.manager_id.isin(self.community_table.owner_manager_id)
+        ]
+        vetoed = operators.sample(1, random_state=rng).iloc[0]
+        penalised = operators[operators.team_id != vetoed.team_id].sample(1, random_state=rng).iloc[0]
+        events = pd.DataFrame(
+            {
+                "compliance_event_id": ["CE90001", "CE90002"],
+                "occurred_on": [(last + pd.Timedelta(days=9)).date(), (last + pd.Timedelta(days=17)).date()],
+                "manager_id": [vetoed.manager_id, penalised.manager_id],
+                "branch_id": [vetoed.branch_id, penalised.branch_id],
+                "severity": ["critical", "major"],
+                "category": ["不当承诺", "客户信息保护"],
+                "description": "见合规检查报告",
+            }
+        )
+        self.compliance_table = pd.concat([self.compliance_table, events], ignore_index=True)
+        leads = self.lead_table.dropna(subset=["source_community_id"])
+        loans = self.disbursement_table.merge(
+            self.application_table[["application_id", "lead_id"]], on="application_id"
+        ).merge(leads[["lead_id", "source_community_id"]], on="lead_id")
+        loans = loans[loans.disbursed_at < np.datetime64(last)]
+        if loans.empty:
+            return
+        # the community holding the largest share of its owner's referred loans: its owner's NPL
+        # ratio is then well above the red line
+        owners = self.community_table.set_index("community_id").owner_manager_id
+        amounts = loans.groupby("source_community_id").amount.sum()
+        share = amounts / amounts.groupby(owners.reindex(amounts.index).to_numpy()).transform("sum")
+        community = share.sort_values(ascending=False, kind="stable").index[0]
+        bad = loans.loc[loans.source_community_id == community, "loan_id"].unique()
+        month_end = (last + pd.offsets.MonthEnd(0)).date()
+        snaps = self.snapshot_table
+        hit = (snaps.snapshot_date == month_end) & snaps.loan_id.isin(bad)
+        snaps.loc[hit, "days_past_due"] = 200
+        snaps.loc[hit, "classification"] = "doubtful"
+
     # ---------------------------------------------------------------- deliveries
     def deliveries(self) -> dict[str, list[tuple[str, pd.DataFrame]]]:
         """Every feed cut into ``(file date, rows)`` deliveries."""
@@ -740,6 +835,7 @@ class Generator:
             self.surveys,
             self.funnel,
             self.compliance,
+            self.showcase,
         ):
             step()
         return self.deliveries()
