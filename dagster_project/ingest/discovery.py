@@ -7,6 +7,7 @@ new or changed).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -28,12 +29,16 @@ class LandingFile:
     path: Path
     file_date: date | None  # None: the name breaks the contract's naming rule
     #: why the file is refused before it is read (a link out of the landing zone, a file date in
-    #: the future); the loader records it rejected with this reason
+    #: the future, a folder that names no feed); the loader records it rejected with this reason
     refusal: str | None = None
+    #: where the file lies when that is not the feed's folder: a stray folder's name ("" for the
+    #: landing zone's top level); the file is recorded under it, attributed to ``feed``
+    folder: str | None = None
 
     @property
     def name(self) -> str:
-        return f"{self.feed}/{self.path.name}"
+        folder = self.feed if self.folder is None else self.folder
+        return f"{folder}/{self.path.name}" if folder else self.path.name
 
     @property
     def named_month(self) -> str | None:
@@ -60,14 +65,15 @@ def landing_files(
 
     Files that cannot be deliveries are always returned too, whatever the window, so that they
     are recorded as rejected instead of silently ignored: misnamed files (``file_date`` None),
-    links that resolve outside the landing zone, and files dated after ``today`` (local; a
+    links that resolve outside the landing zone, files the contract cannot place whose closest
+    feed this is (:func:`stray_files`), and files dated after ``today`` (local; a
     delivery describes the past, and a date in 2099 would otherwise open 900 monthly partitions).
     Hidden files (a leading dot: a delivery still being written under a temporary name) are not
     deliveries yet.
     """
     folder = landing_dir / feed
     if not folder.is_dir():
-        return []
+        return stray_files(landing_dir, feed)
     root = landing_dir.resolve()
     today = today or local_today()
     found: list[LandingFile] = []
@@ -90,7 +96,45 @@ def landing_files(
             found.append(LandingFile(feed, path, day, f"file date {day} is after today ({today})"))
         elif (start is None or day >= start) and (end is None or day < end):
             found.append(LandingFile(feed, path, day))
+    found += stray_files(landing_dir, feed)
     return sorted(found, key=lambda f: (f.file_date or date.min, f.path.name))
+
+
+def closest_feed(name: str) -> str:
+    """The feed whose name is closest to ``name`` (a stray folder's, or a top-level file's)."""
+    return difflib.get_close_matches(name, sorted(FEEDS), n=1, cutoff=0)[0]
+
+
+def stray_files(landing_dir: Path, feed: str) -> list[LandingFile]:
+    """Files the contract cannot place, attributed to ``feed`` when it is the closest name: in a
+    folder that names no feed (``compliance_event/``, a feed not read yet), or at the landing
+    zone's top level. They are refused, so that a typo never drops a whole feed in silence: the
+    loader records them rejected, which holds back the months their names point to until they
+    are moved into a feed's folder or removed."""
+    if not landing_dir.is_dir():
+        return []
+    found: list[LandingFile] = []
+    for entry in sorted(landing_dir.iterdir()):
+        if entry.name.startswith(".") or entry.name in FEEDS:
+            continue
+        if entry.is_dir():
+            home = closest_feed(entry.name)
+            files = [p for p in sorted(entry.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+            reason = f"folder {entry.name}/ names no feed of the contract (closest: {home}); not read"
+            for path in files if home == feed else []:
+                folder = str(path.parent.relative_to(landing_dir))
+                found.append(
+                    LandingFile(feed, path, None, f"{reason}: move it to {home}/ or remove it", folder)
+                )
+        elif entry.is_file():
+            match = FILE_NAME.match(entry.name)
+            home = closest_feed(match["feed"] if match else entry.name.split(".")[0])
+            if home == feed:
+                reason = (
+                    f"lies at the landing zone's top level, in no feed's folder; not read: move it to {home}/"
+                )
+                found.append(LandingFile(feed, entry, None, reason, ""))
+    return found
 
 
 def landing_months(landing_dir: Path) -> list[str]:

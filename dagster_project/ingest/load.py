@@ -494,7 +494,8 @@ def withdraw_missing(
             continue
         result = FileResult(file_name, "withdrawn", message=f"{path}: no longer in the landing zone")
         with store.writing(con) as writes:
-            _record(writes, LandingFile(feed, path, file_date), None, None, None, result, now)
+            folder = file_name.rpartition("/")[0]  # a stray folder's files keep their own name
+            _record(writes, LandingFile(feed, path, file_date, folder=folder), None, None, None, result, now)
         results.append(result)
     return results
 

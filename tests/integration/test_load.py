@@ -401,3 +401,47 @@ def test_a_rejected_file_pointing_nowhere_holds_back_every_month_until_it_is_rem
     assert (withdrawn.file, withdrawn.status) == ("teams/teams_latest.csv", "withdrawn")
     assert _rejected_files(raw_con, "2025-06") == {}
     assert load_feed(raw_con, landing, "teams", store=store)[-1].status == "unchanged"  # recorded once
+
+
+def test_files_in_a_folder_that_names_no_feed_are_rejected_and_hold_back_their_months(
+    raw_con: duckdb.DuckDBPyConnection, store: TableStore, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    # a typo drops a whole feed's folder; a feed not read yet; a file left at the top level
+    typo = write_delivery(landing, "compliance_events", "2025-06-03", [])
+    typo.parent.rename(landing / "compliance_event")
+    unread = landing / "score_disputes" / "score_disputes_2025-06-05.csv"
+    unread.parent.mkdir()
+    unread.write_text("dispute_id\nD1\n", encoding="utf-8")
+    (landing / "leads_2025-05-02.csv").write_text("lead_id\nL1\n", encoding="utf-8")
+
+    results = _load_all(raw_con, landing, store, "compliance_events", "communities", "leads")
+    (typo_result,) = results["compliance_events"]
+    assert (typo_result.file, typo_result.status, typo_result.months) == (
+        "compliance_event/compliance_events_2025-06-03.csv",
+        "rejected",
+        ("2025-06",),
+    )
+    assert "names no feed of the contract (closest: compliance_events)" in typo_result.message
+    assert "move it to compliance_events/" in typo_result.message
+    (unread_result,) = results["communities"]
+    assert (unread_result.file, unread_result.status) == (
+        "score_disputes/score_disputes_2025-06-05.csv",
+        "rejected",
+    )
+    (top_level,) = results["leads"]
+    assert (top_level.file, top_level.months) == ("leads_2025-05-02.csv", ("2025-05",))
+    assert "top level" in top_level.message
+    assert _rejected_files(raw_con, "2025-06") == {
+        "communities": (1, "score_disputes/score_disputes_2025-06-05.csv"),
+        "compliance_events": (1, "compliance_event/compliance_events_2025-06-03.csv"),
+    }
+    assert _rejected_files(raw_con, "2025-05") == {"leads": (1, "leads_2025-05-02.csv")}
+
+    (landing / "compliance_event").rename(landing / "compliance_events")  # moved where it belongs
+    statuses = {r.file: r.status for r in load_feed(raw_con, landing, "compliance_events", store=store)}
+    assert statuses == {
+        "compliance_events/compliance_events_2025-06-03.csv": "loaded",
+        "compliance_event/compliance_events_2025-06-03.csv": "withdrawn",
+    }
+    assert "compliance_events" not in _rejected_files(raw_con, "2025-06")
