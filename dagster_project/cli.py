@@ -411,11 +411,13 @@ def whatif(
     month: Annotated[str, typer.Option(help="Month to score, YYYY-MM.")],
     template: Annotated[str, typer.Option(help="Candidate template version (a folder in seeds/templates).")],
     warehouse: WarehouseOption = None,
+    verbose: Annotated[bool, typer.Option(help="Print dbt's log here too.")] = False,
 ) -> None:
     """Score a month under a candidate template version, beside the version in force; publish nothing."""
     path = _warehouse(warehouse)
     import duckdb
 
+    from dagster_project.progress import captured_output
     from dagster_project.reports import ReportError
     from dagster_project.stores import table_store
     from dagster_project.template import TemplateError, load_templates, write_templates
@@ -430,7 +432,11 @@ def whatif(
             )
         with duckdb.connect(str(path)) as con:
             write_templates(con, versions, table_store(_settings().lake))
-        run_whatif_models(month, template, path)
+        # dbt's log goes to a file, as in `scorecard run`: people read the comparison
+        log_file = path.parent / "logs" / f"whatif-{datetime.now():%Y%m%d-%H%M%S}.log"
+        console.print(f"dbt's log: {log_file}" + ("" if verbose else " (add --verbose to see it here too)"))
+        with captured_output(log_file, verbose):
+            run_whatif_models(month, template, path)
         rows = store_whatif_comparison(path, month, template)
     except (TemplateError, ReportError) as exc:
         console.print(f"[red]{exc}[/red]")

@@ -116,6 +116,20 @@ def _register_checkpoint(context: Any, suite: Suite, root: str) -> Any:
     )
 
 
+def sample_keys(frame: pd.DataFrame, indexes: list[Any], keys: list[str]) -> list[dict[str, str | None]]:
+    """The key columns of the first failing rows, as text; a missing value is None (``null`` in
+    the messages people read, never ``NaN``)."""
+    import pandas as pd
+
+    if not keys:
+        return []
+    rows = frame.loc[[i for i in indexes[:SAMPLE_ROWS] if isinstance(i, int)], keys]
+    return [
+        {column: None if pd.isna(value) else str(value) for column, value in record.items()}
+        for record in rows.to_dict(orient="records")
+    ]
+
+
 def validate(frame: pd.DataFrame, suite: Suite, gx_root: Path, run_name: str) -> Outcome:
     """Validate ``frame`` against ``suite``; failing rows are sampled by the suite's key columns."""
     from great_expectations.core.run_identifier import RunIdentifier
@@ -135,15 +149,7 @@ def validate(frame: pd.DataFrame, suite: Suite, gx_root: Path, run_name: str) ->
             meta = config.meta or {}
             indexes = (item.result or {}).get("unexpected_index_list") or []
             keys = [c for c in suite.key_columns if c in frame.columns]
-            sample = (
-                []
-                if not keys
-                else (
-                    frame.loc[[i for i in indexes[:SAMPLE_ROWS] if isinstance(i, int)], keys]
-                    .astype(str)
-                    .to_dict(orient="records")
-                )
-            )
+            sample = sample_keys(frame, indexes, keys)
             outcome.failures.append(
                 FailedExpectation(
                     expectation=config.type,

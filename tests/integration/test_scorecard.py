@@ -428,6 +428,11 @@ def test_whatif_scores_a_candidate_version_without_touching_the_marts(scored: di
     try:
         done = scorecard_cli(["whatif", "--month", "2025-04", "--template", "v3"], scored)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        # dbt's log goes to a file, as in `scorecard run`; the terminal shows the comparison
+        assert "Running with dbt" not in done.stdout + done.stderr
+        assert "START sql" not in done.stdout + done.stderr
+        (log_line,) = [line for line in done.stdout.splitlines() if line.startswith("dbt's log: ")]
+        assert "Running with dbt" in Path(log_line.removeprefix("dbt's log: ").split(" (")[0]).read_text()
         w = scored["warehouse"]
         assert query(
             w,
