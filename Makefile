@@ -59,8 +59,11 @@ docs: install
 	$(BIN)/scorecard docs --serve
 
 ## The warehouse in harlequin, read-only (its own virtualenv: requirements-sql.lock).
+## The file is attached read-only under the catalog name the pipeline uses (`scorecard`), so that
+## `marts.scorecard` means the schema's table whatever the file is called (dagster_project/locking.py).
 sql: install $(SQL_VENV)/.installed
-	$(SQL_VENV)/bin/harlequin --read-only --locale C $(SCORECARD_WAREHOUSE)
+	@printf "ATTACH '%s' AS scorecard (READ_ONLY);\nUSE scorecard;\n" "$(SCORECARD_WAREHOUSE)" > $(VENV)/harlequin-init.sql
+	$(SQL_VENV)/bin/harlequin --locale C --init-path $(VENV)/harlequin-init.sql ":memory:"
 
 $(SQL_VENV)/.installed: requirements-sql.lock $(VENV)/.installed
 	$(PYTHON) -m venv $(SQL_VENV)

@@ -87,6 +87,7 @@ def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
         spark_table_sql,
         table_differences,
     )
+    from dagster_project.locking import connect
     from dagster_project.publish.releases import RELEASED_TABLES
     from dagster_project.settings import DEFAULT_TEMPLATES_DIR, local_today
     from dagster_project.stores import LakeTables
@@ -106,7 +107,7 @@ def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
         )
     ]
     started = time.perf_counter()
-    with duckdb.connect(str(warehouse)) as con:
+    with connect(warehouse) as con:
         for feed in FEEDS:
             load_feed(con, landing, feed)
         write_templates(con, load_templates(DEFAULT_TEMPLATES_DIR))
@@ -133,7 +134,7 @@ def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
 
     started = time.perf_counter()
     lake = LakeTables(lake_folder(spark))
-    with duckdb.connect(str(work / "spark-loader.duckdb")) as con:  # the lake's views, for the loader
+    with connect(work / "spark-loader.duckdb") as con:  # the lake's views, for the loader
         for feed in FEEDS:
             load_feed(con, landing, feed, store=lake)
         write_templates(con, load_templates(DEFAULT_TEMPLATES_DIR), lake)

@@ -39,7 +39,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,13 +171,14 @@ def compiled_models(since: float) -> list[tuple[str, str, str]]:
 
 def run_floor(warehouse: Path, floor_db: Path, models: list[tuple[str, str, str]]) -> Measure:
     """The compiled SQL of the run's models, executed directly on a copy of the warehouse."""
+    from dagster_project.locking import connect
     from dagster_project.pii import hmac_sha256
     from dagster_project.settings import load_settings, pii_key
 
     shutil.copy(warehouse, floor_db)
-    database = warehouse.stem
     key = pii_key()
-    with duckdb.connect(str(floor_db)) as con:
+    # attached as the catalog dbt's compiled SQL names (`scorecard`), like every pipeline connection
+    with connect(floor_db) as con:
         con.create_function(
             "pii_hmac",
             lambda v: hmac_sha256(key, v.strip() if v else v),
@@ -192,7 +192,6 @@ def run_floor(warehouse: Path, floor_db: Path, models: list[tuple[str, str, str]
         with PeakRss() as rss:
             started = time.perf_counter()
             for relation, materialized, sql in models:
-                sql = sql.replace(f'"{database}".', f'"{floor_db.stem}".')
                 kind = "VIEW" if materialized == "view" else "TABLE"
                 con.execute(f"CREATE OR REPLACE {kind} {relation} AS {sql}")
             seconds = time.perf_counter() - started

@@ -415,8 +415,7 @@ def whatif(
 ) -> None:
     """Score a month under a candidate template version, beside the version in force; publish nothing."""
     path = _warehouse(warehouse)
-    import duckdb
-
+    from dagster_project.locking import connect
     from dagster_project.progress import captured_output
     from dagster_project.reports import ReportError
     from dagster_project.stores import table_store
@@ -430,7 +429,7 @@ def whatif(
             raise ReportError(
                 f"no template version {template!r} in seeds/templates (have {', '.join(versions)})"
             )
-        with duckdb.connect(str(path)) as con:
+        with connect(path) as con:
             write_templates(con, versions, table_store(_settings().lake))
         # dbt's log goes to a file, as in `scorecard run`: people read the comparison
         log_file = path.parent / "logs" / f"whatif-{datetime.now():%Y%m%d-%H%M%S}.log"
@@ -469,13 +468,12 @@ def verify(
 ) -> None:
     """Recompute every release's content hash from its stored rows; exit 1 on any mismatch."""
     path = _warehouse(warehouse)
-    import duckdb
-
+    from dagster_project.locking import connect
     from dagster_project.publish import PublishError
     from dagster_project.publish import verify as verify_releases
 
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with connect(path, read_only=True) as con:
             checks = verify_releases(con)
     except PublishError as exc:
         console.print(f"[red]{exc}[/red]")
@@ -490,12 +488,11 @@ def verify(
 
 
 def _print_releases(path: Path) -> None:
-    import duckdb
-
+    from dagster_project.locking import connect
     from dagster_project.publish import PublishError, list_releases
 
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with connect(path, read_only=True) as con:
             rows = list_releases(con)
     except PublishError as exc:
         console.print(str(exc))
@@ -527,9 +524,9 @@ def _print_releases(path: Path) -> None:
 
 def warehouse_row_counts(path: Path) -> list[tuple[str, str, int]]:
     """``(schema, table or view, rows)`` of the warehouse, through a read-only connection."""
-    import duckdb
+    from dagster_project.locking import connect
 
-    with duckdb.connect(str(path), read_only=True) as con:
+    with connect(path, read_only=True) as con:
         tables = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables ORDER BY 1, 2"
         ).fetchall()
@@ -555,11 +552,10 @@ def _warehouse(option: Path | None) -> Path:
 
 
 def _print_accounting(path: Path) -> None:
-    import duckdb
-
+    from dagster_project.locking import connect
     from dagster_project.sql import query, table_exists
 
-    with duckdb.connect(str(path), read_only=True) as con:
+    with connect(path, read_only=True) as con:
         if not table_exists(con, "raw", "_row_accounting"):
             return
         rows = con.execute(query("load/row_accounting_by_month")).fetchall()

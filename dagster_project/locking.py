@@ -9,6 +9,10 @@ DuckDB lets one process write a file, and no reader in while it does. Two fences
   ``dagster_home/dagster.yaml``.)
 * :func:`connect_waiting`: a connection that waits while another process holds DuckDB's own
   lock, then fails naming that process.
+
+Every connection to the warehouse (:func:`connect`) attaches the file under one catalog name,
+:data:`CATALOG`, whatever the file is called: DuckDB names a database after its file, and a file
+named after a schema (``marts.duckdb``) made ``marts.scorecard`` ambiguous.
 """
 
 from __future__ import annotations
@@ -30,6 +34,24 @@ from filelock import FileLock, Timeout
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
 #: Below this much free space at the warehouse's folder a run does not start.
 MIN_FREE_BYTES = 64 * 1024 * 1024
+
+
+#: The catalog name of the warehouse file in every connection the pipeline opens.
+CATALOG = "scorecard"
+
+
+def connect(warehouse: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse file, attached as :data:`CATALOG` and in use, so that two-part
+    names (``marts.scorecard``) mean a schema's table whatever the file's name."""
+    con = duckdb.connect()
+    try:
+        path = str(warehouse).replace("'", "''")
+        con.execute(f"ATTACH '{path}' AS {CATALOG}" + (" (READ_ONLY)" if read_only else ""))
+        con.execute(f"USE {CATALOG}")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 class WarehouseUnavailable(RuntimeError):
@@ -104,7 +126,7 @@ def connect_waiting(warehouse: Path, read_only: bool, wait_seconds: float) -> du
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(warehouse), read_only=read_only)
+            return connect(warehouse, read_only=read_only)
         except duckdb.IOException as exc:
             holder = _LOCK_HOLDER.search(str(exc))
             if holder is None:

@@ -12,7 +12,7 @@ import duckdb
 
 from dagster_project.definitions import build_definitions
 from dagster_project.keys import PUBLISHED
-from dagster_project.locking import run_lock
+from dagster_project.locking import connect, run_lock
 from dagster_project.partitions import RANGE_TAGS, months_between
 from dagster_project.quality.gates import latest_gate_results
 from dagster_project.quality.suites import expected_gates, load_suites
@@ -172,7 +172,7 @@ def month_outcomes(
 ) -> list[MonthOutcome]:
     """What the run did for each month: released, unchanged, held back (with reasons), provisional."""
     outcomes = []
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         releases = (
             con.execute(query("publish/latest_release_per_month")).fetchall()
             if table_exists(con, "published", "scorecard_release")

@@ -13,6 +13,7 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from dagster_project.locking import connect
 from dagster_project.sql import query
 
 ENTITY_LEVELS = ("manager", "team", "branch")
@@ -54,7 +55,7 @@ class Explanation:
 
 def explain(warehouse: Path, month: str, level: str, entity_id: str) -> Explanation:
     """Everything behind one entity's scorecard for one month."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         period = f"{month}-01"
         entity = {"period_month": period, "entity_level": level, "entity_id": entity_id}
         cards = _rows(con, query("reports/scorecard_of_entity"), entity)
@@ -137,7 +138,7 @@ def branch_extremes(
     warehouse: Path, count: int = 3
 ) -> tuple[str, list[dict[str, object]], list[dict[str, object]]]:
     """The last scored month and its top and bottom branches."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         month = con.execute(query("reports/last_branch_month")).fetchone()[0]
         if month is None:
             raise ReportError("no branch scorecards yet: run `scorecard run`")

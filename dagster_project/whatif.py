@@ -10,10 +10,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from dagster_project.locking import connect
 from dagster_project.reports import ENTITY_LEVELS, ReportError, fmt
 from dagster_project.settings import DBT_PROJECT_DIR
 from dagster_project.sql import query
@@ -61,7 +61,7 @@ def run_whatif_models(month: str, template_version: str, warehouse: Path) -> Non
 def store_whatif_comparison(warehouse: Path, month: str, template_version: str) -> list[dict[str, object]]:
     """Compare the month under the version in force and the candidate; append to analytics."""
     period = f"{month}-01"
-    with duckdb.connect(str(warehouse)) as con:
+    with connect(warehouse) as con:
         if not con.execute(query("whatif/provisional_scorecards"), {"period_month": period}).fetchone()[0]:
             raise ReportError(f"{month} has no provisional scorecards in marts: run `scorecard run` first")
         cursor = con.execute(query("whatif/compare"), {"period_month": period})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.locking import connect
 from dagster_project.sql import query
 
 
@@ -86,5 +87,5 @@ def load_report_data(con: duckdb.DuckDBPyConnection, month: str, release_id: int
 
 def read_report_data(warehouse: Path, month: str, release_id: int | None = None) -> ReportData:
     """:func:`load_report_data` on a read-only connection to ``warehouse``."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         return load_report_data(con, month, release_id)

@@ -5,4 +5,5 @@ select
     column_name,
     data_type
 from information_schema.columns
+where table_catalog = current_database()
 order by table_schema, table_name, ordinal_position

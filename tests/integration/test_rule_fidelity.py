@@ -20,7 +20,7 @@ import pytest
 
 from dagster_project.pipeline import materialize_all
 from dagster_project.settings import DEFAULT_TEMPLATES_DIR
-from tests.conftest import query, write_delivery
+from tests.conftest import query, scorecard_cli, write_delivery
 from tests.integration.conftest import SCORING_ONLY
 from tests.scoring_zone import write_role_template
 
@@ -166,10 +166,7 @@ def _scored_managers(warehouse: Path, month: str) -> set[str]:
 # --------------------------------------------------------------------------- the fidelity zone
 
 
-@pytest.fixture(scope="module")
-def fidelity(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("fidelity")
-    landing, warehouse = root / "landing", root / "warehouse.duckdb"
+def _fidelity_zone(landing: Path) -> None:
     _organisation(
         landing,
         {"K1": "M1", "K2": "E1", "K3": "G1"},
@@ -231,6 +228,11 @@ def fidelity(tmp_path_factory: pytest.TempPathFactory) -> Path:
             _survey("R2", "K1", "U1", 0),  # K1's only counted response: NPS -100
         ],
     )
+
+
+def _score_fidelity_zone(root: Path, warehouse_name: str) -> Path:
+    landing, warehouse = root / "landing", root / warehouse_name
+    _fidelity_zone(landing)
     result = materialize_all(
         landing,
         warehouse,
@@ -242,6 +244,11 @@ def fidelity(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.success
     return warehouse
+
+
+@pytest.fixture(scope="module")
+def fidelity(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _score_fidelity_zone(tmp_path_factory.mktemp("fidelity"), "warehouse.duckdb")
 
 
 def test_events_after_a_managers_last_row_or_in_a_gap_reach_the_team_of_the_row_before(
@@ -386,3 +393,27 @@ def test_a_months_first_responses_do_not_depend_on_how_its_run_was_started(bound
     assert boundary["full"] == {"M1": 10_080, "M2": 90}
     assert boundary["june_only"] == boundary["full"]  # July never built
     assert boundary["after_july"] == boundary["full"]  # July built, then June again
+
+
+# --------------------------------------------------------------------------- any file name
+
+
+@pytest.mark.slow  # a pipeline run of its own
+def test_a_warehouse_file_named_after_a_schema_works(tmp_path: Path) -> None:
+    """DuckDB names a database after its file: ``marts.duckdb`` made ``marts.scorecard`` ambiguous
+    ("Binder Error: Ambiguous reference to catalog or schema") in every step that queried it."""
+    warehouse = _score_fidelity_zone(tmp_path, "marts.duckdb")
+    assert query(warehouse, "SELECT count(*) FROM marts.marts.scorecard")[0][0] > 0
+    whatif = warehouse.with_name("whatif.duckdb")
+    shutil.copy(warehouse, whatif)
+    for path in (warehouse, whatif):
+        scored = {"warehouse": path, "templates": tmp_path / "templates", "root": tmp_path}
+        done = scorecard_cli(
+            ["sql", "SELECT count(*) AS n FROM marts.scorecard WHERE entity_id = 'M1'"], scored
+        )
+        assert done.returncode == 0 and "3" in done.stdout, done.stdout + done.stderr
+        done = scorecard_cli(["explain", "--month", "2025-06", "--entity", "manager:M1"], scored)
+        assert done.returncode == 0 and "ACT_MONTHLY_ACTIVE_RATE" in done.stdout, done.stdout + done.stderr
+    done = scorecard_cli(["whatif", "--month", "2025-06", "--template", "v2"], scored)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert query(whatif, "SELECT DISTINCT template_version FROM whatif.whatif.scorecard") == [("v2",)]
