@@ -373,7 +373,6 @@ def build_with_metadata(
         invocation = dbt.cli(args, context=context)
     events = list(invocation.stream())  # dbt runs; this thread waits on its output
     if column_lineage:
-        invocation.manifest = manifest_for_database(invocation.manifest, warehouse_database(warehouse.path))
         try:
             # over the events already read: dagster-dbt's thread pool (``dagster._core.utils.imap``)
             # polls in a loop without sleeping while its input is still arriving, which took a core
@@ -411,30 +410,6 @@ def keep_partial_parse(target_path: Path, warehouse_path: str, target: str = "du
         kept = partial_parse_file(warehouse_path, target)
         kept.parent.mkdir(parents=True, exist_ok=True)
         os.replace(written, kept)
-
-
-def warehouse_database(path: str) -> str:
-    """The name dbt-duckdb gives the warehouse's database: the file's stem (``warehouse``)."""
-    from dbt.adapters.duckdb.credentials import DuckDBCredentials
-
-    return DuckDBCredentials.path_derived_database_name(str(Path(path).resolve()))
-
-
-def manifest_for_database(manifest: Mapping[str, Any], database: str) -> dict[str, Any]:
-    """The manifest with the database of every model, seed, test and source set to ``database``.
-
-    The manifest is parsed once, for the warehouse configured then, and dbt-duckdb names the
-    database after the file. dagster-dbt finds the columns of a model and of its parents (for
-    column schemas and lineage) by the manifest's database, so a run on a warehouse with another
-    file name would look in a database that is not there and lose the lineage of every model.
-    """
-    retargeted = dict(manifest)
-    for section in ("nodes", "sources"):
-        retargeted[section] = {
-            unique_id: {**props, "database": database} if props.get("database") else props
-            for unique_id, props in manifest.get(section, {}).items()
-        }
-    return retargeted
 
 
 def release_duckdb_adapter(invocation: DbtCliInvocation) -> None:

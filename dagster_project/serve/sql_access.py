@@ -79,7 +79,10 @@ def connect_read_only(
             else str(exc)
         ) from None
     if out is not None:
-        con.execute("SET allowed_paths = $paths", {"paths": [str(out)]})
+        # DuckDB overwrites an existing file through tmp_<name> beside it, then renames
+        con.execute(
+            "SET allowed_paths = $paths", {"paths": [str(out), str(out.with_name(f"tmp_{out.name}"))]}
+        )
     if readable:
         folders = [f"{folder.resolve()}{os.sep}" for folder in readable]
         con.execute("SET allowed_directories = $folders", {"folders": folders})

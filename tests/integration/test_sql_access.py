@@ -101,6 +101,11 @@ def test_out_writes_the_whole_result(warehouse: Path, tmp_path: Path, suffix: st
             250,
             99,
         )
+    # again into the same file: DuckDB overwrites through a temporary file beside it
+    done = scorecard_sql(warehouse, "select * from analytics.ranking limit 7", "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "7 rows written" in done.stdout
+    assert [p.name for p in out.parent.iterdir()] == [out.name]
 
 
 def test_out_must_be_csv_or_parquet(warehouse: Path, tmp_path: Path) -> None:
