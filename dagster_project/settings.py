@@ -179,6 +179,12 @@ def pii_key(environ: Mapping[str, str] | None = None) -> bytes:
     from dotenv import dotenv_values
 
     env = os.environ if environ is None else environ
+    if "SCORECARD_PII_KEY" in env and not env["SCORECARD_PII_KEY"].strip():
+        # set but empty is a mistake (an unfilled secret), not a request for .env's key
+        raise SettingsError(
+            "SCORECARD_PII_KEY is set but empty: set it to the key (at least 16 characters), "
+            "or unset it to use the one in .env"
+        )
     key = env.get("SCORECARD_PII_KEY") or next(
         (v for path in env_files() if (v := dotenv_values(path).get("SCORECARD_PII_KEY"))), ""
     )

@@ -76,3 +76,28 @@ def test_the_dbt_target_is_duckdb_or_spark_and_spark_builds_without_column_linea
         load_settings({"SCORECARD_DBT_TARGET": "snowflake"})
     with pytest.raises(SettingsError, match="SCORECARD_COLUMN_LINEAGE=true needs the duckdb target"):
         load_settings({"SCORECARD_DBT_TARGET": "spark", "SCORECARD_COLUMN_LINEAGE": "true"})
+
+
+def test_an_empty_pii_key_is_refused_naming_the_variable_not_replaced_by_the_env_files(
+    tmp_path: Path,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from dagster_project.settings import pii_key
+
+    with pytest.raises(SettingsError, match="SCORECARD_PII_KEY is set but empty"):
+        pii_key({"SCORECARD_PII_KEY": ""})
+    # the CLI says the same, without a traceback, although the project's .env holds a key
+    env = {**os.environ, "SCORECARD_PII_KEY": "", "SCORECARD_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    done = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    assert "SCORECARD_PII_KEY is set but empty" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
