@@ -31,7 +31,9 @@ select
     peer_group,
     final_score,
     previous_final_score,
-    final_score - previous_final_score as score_change,
+    -- at the final score's precision (4 decimals): the difference of two doubles reads
+    -- 9.775099999999995 otherwise
+    {{ round_double('final_score - previous_final_score', 4) }} as score_change,
     grade,
     previous_grade,
     rank_in_peer_group,
