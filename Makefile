@@ -51,8 +51,9 @@ run: install $(if $(filter spark,$(SCORECARD_DBT_TARGET)),spark-install)
 	@test -d $(SCORECARD_LANDING_DIR) || $(MAKE) --no-print-directory generate
 	$(BIN)/scorecard run
 	@$(BIN)/scorecard docs > /dev/null && echo "dbt docs:  $(dir $(SCORECARD_WAREHOUSE))docs/index.html (opens offline; make docs serves it)"
-	@echo "reports:   $(dir $(SCORECARD_WAREHOUSE))reports/<month>/scorecard_report_<month>.html (scorecard report --month YYYY-MM for another)"
-	@echo "SQL:       make sql (harlequin, read-only), or: scorecard sql \"select * from analytics.ranking\""
+	@echo "reports:   $(dir $(SCORECARD_WAREHOUSE))reports/<month>/scorecard_report_<month>.html ($(BIN)/scorecard report --month YYYY-MM for another)"
+	@echo "SQL:       make sql (harlequin, read-only), or: $(BIN)/scorecard sql \"select * from analytics.ranking\""
+	@echo "commands:  $(BIN)/scorecard --help (or first: source $(BIN)/activate, then scorecard …)"
 
 ## dbt's documentation site, built for the warehouse and served on http://127.0.0.1:8080 (offline).
 docs: install
