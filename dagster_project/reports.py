@@ -75,6 +75,19 @@ def explain(warehouse: Path, month: str, level: str, entity_id: str) -> Explanat
     return Explanation(card, indicators, adjustments, size)
 
 
+def figures(indicator: dict[str, object]) -> str:
+    """What stands behind an indicator's value, labelled: a median is not a numerator over a
+    denominator (``145.1083 / 98`` read as a ratio), and an n/a says why."""
+    if indicator["status"] == "n/a":
+        return f"n/a: {indicator.get('na_reason') or 'no observation'}"
+    kind = indicator.get("value_kind")
+    if kind == "median":
+        return f"median {fmt(indicator['numerator'])} of {fmt(indicator['denominator'])} observations"
+    if kind == "count":
+        return f"count {fmt(indicator['numerator'])}"
+    return f"{fmt(indicator['numerator'])} / {fmt(indicator['denominator'])}"
+
+
 def print_explanation(console: Console, e: Explanation) -> None:
     c = e.scorecard
     console.print(
@@ -88,7 +101,7 @@ def print_explanation(console: Console, e: Explanation) -> None:
         "名称",
         "status",
         "value",
-        "numerator / denominator",
+        "figures behind the value",
         "target",
         "fraction",
         "weight",
@@ -102,7 +115,7 @@ def print_explanation(console: Console, e: Explanation) -> None:
             i["name_zh"],
             i["status"],
             fmt(i["value"]),
-            f"{fmt(i['numerator'])} / {fmt(i['denominator'])}",
+            figures(i),
             fmt(i["target"]),
             fmt(i["fraction"]),
             fmt(i["weight"]),

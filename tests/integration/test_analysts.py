@@ -90,6 +90,13 @@ def test_question_views_agree_with_the_scorecards(demo_runs: dict) -> None:
         "WHERE entity_level = 'branch' AND previous_month IS NOT NULL",
     )
     assert moves and all(abs(c - (f - p)) < 1e-9 for c, f, p in moves)
+    # every n/a indicator people read says why
+    assert query(
+        w,
+        "SELECT count(*) FROM analytics.published_indicators "
+        "WHERE (status = 'n/a') <> (na_reason IS NOT NULL)",
+    ) == [(0,)]
+    assert query(w, "SELECT count(*) FROM analytics.published_indicators WHERE status = 'n/a'")[0][0] > 0
     # read at the final score's precision: no 9.775099999999995
     assert all(repr(c) == repr(round(c, 4)) for c, _, _ in moves)
     gates = query(

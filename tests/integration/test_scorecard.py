@@ -409,8 +409,17 @@ def test_explain_prints_the_whole_scorecard(scored: dict) -> None:
         "final score 67.0336",
         "grade B",
         "rank 1 of 3",
+        # the figures are labelled: E104 (10,080), E105 (30) and E108 (45 minutes) have median 45
+        "median 45 of 3 observations",
+        # n/a says why (its denominator counts nothing)
+        "n/a: no attributed loans disbursed 6-12 months",
     ):
         assert text in out, text
+    # every n/a row of the marts carries its reason, and only n/a rows do
+    assert query(
+        scored["warehouse"],
+        "SELECT count(*) FROM marts.scorecard_indicator WHERE (status = 'n/a') <> (na_reason IS NOT NULL)",
+    ) == [(0,)]
     unknown = scorecard_cli(["explain", "--month", "2025-04", "--entity", "manager:NOPE"], scored)
     assert unknown.returncode == 1 and "no scorecard for manager NOPE" in unknown.stdout
 

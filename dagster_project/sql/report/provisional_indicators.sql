@@ -7,6 +7,7 @@ select
     name_zh,
     name_en,
     status,
+    na_reason,
     value,
     target,
     fraction,

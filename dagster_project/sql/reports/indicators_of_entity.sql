@@ -1,4 +1,8 @@
-select *
-from marts.scorecard_indicator
-where period_month = $period_month and entity_level = $entity_level and entity_id = $entity_id
-order by dimension asc, indicator_code asc
+-- The indicators of one entity-month, with what their numerator and denominator hold.
+select
+    i.*,
+    c.value_kind
+from marts.scorecard_indicator as i
+left join reference.indicator_catalog as c on i.indicator_code = c.indicator_code
+where i.period_month = $period_month and i.entity_level = $entity_level and i.entity_id = $entity_id
+order by i.dimension asc, i.indicator_code asc

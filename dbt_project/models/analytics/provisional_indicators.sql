@@ -15,6 +15,7 @@ select
     name_zh,
     name_en,
     status,
+    na_reason,
     method,
     direction,
     value,

@@ -20,6 +20,7 @@ select
     i.name_zh,
     i.name_en,
     i.status,
+    i.na_reason,
     i.method,
     i.direction,
     i.value,

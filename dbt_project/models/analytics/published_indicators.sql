@@ -16,6 +16,7 @@ select
     name_zh,
     name_en,
     status,
+    na_reason,
     method,
     direction,
     value,

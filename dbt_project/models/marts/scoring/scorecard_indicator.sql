@@ -123,6 +123,7 @@ base as (
         indicators.method,
         indicators.weight,
         catalog.value_kind,
+        catalog.denominator_meaning,
         coalesce(entity_params.cap, default_params.cap) as cap,
         coalesce(entity_params.threshold_value, default_params.threshold_value) as threshold_value,
         coalesce(entity_params.red_line, default_params.red_line) as red_line,
@@ -329,6 +330,9 @@ select
     cast(effective_weight * least(coalesce(fraction, 0), 1) as double) as points,
     cast(effective_weight * greatest(coalesce(fraction, 0) - 1, 0) as double) as bonus_points,
     status,
+    {#- why an indicator is n/a, for people (explain, the views, the report): its denominator, from
+        the seed indicator_catalog, has nothing in it -#}
+    case when status = 'n/a' then {{ dbt.concat(["'no '", "denominator_meaning"]) }} end as na_reason,
     cast(numerator as double) as numerator,
     cast(denominator as double) as denominator,
     cast(red_line as double) as red_line,
