@@ -130,6 +130,22 @@ def test_report_explain_and_views_show_the_same_figures(demo_runs: dict) -> None
         assert card["final_score"] == e.scorecard["final_score"] and card["grade"] == e.scorecard["grade"]
 
 
+def test_branches_and_teams_carry_their_names_managers_their_ids_only(demo_runs: dict) -> None:
+    w = demo_runs["warehouse"]
+    names = dict(query(w, "SELECT branch_id, branch_name FROM marts.dim_branch"))
+    for view in ("published_scorecard", "provisional_scorecard", "ranking", "month_over_month"):
+        rows = query(w, f"SELECT entity_level, entity_id, entity_name FROM analytics.{view}")
+        assert {level for level, _, name in rows if name is None} == {"manager"}, view
+        assert all(name == names[entity] for level, entity, name in rows if level == "branch"), view
+    team = query(
+        w, "SELECT entity_name FROM analytics.published_scorecard WHERE entity_level = 'team' LIMIT 1"
+    )
+    assert " · " in team[0][0]  # a team's name and its branch's: team names repeat across branches
+    data = read_report_data(w, "2025-06")
+    branch = data.level("branch")[0]
+    assert branch["entity_name"] == names[branch["entity_id"]]
+
+
 def test_the_report_asset_wrote_each_months_report_and_links_it(demo_runs: dict) -> None:
     events = [
         e

@@ -2,6 +2,7 @@
 select
     entity_level,
     entity_id,
+    entity_name,
     role,
     template_version,
     scoring_status,

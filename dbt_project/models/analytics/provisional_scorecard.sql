@@ -8,6 +8,10 @@ published as (
     select * from {{ ref('published_scorecard') }}
 ),
 
+entity_names as (
+    select * from {{ ref('entity_names') }}
+),
+
 released_months as (
     select distinct
         period_month,
@@ -19,6 +23,7 @@ select
     s.period_month,
     s.entity_level,
     s.entity_id,
+    n.entity_name,
     s.template_version,
     s.role,
     s.scoring_status,
@@ -51,3 +56,4 @@ left join published as p
         s.period_month = p.period_month
         and s.entity_level = p.entity_level
         and s.entity_id = p.entity_id
+left join entity_names as n on s.entity_level = n.entity_level and s.entity_id = n.entity_id

@@ -10,6 +10,7 @@ select
     period_month,
     entity_level,
     entity_id,
+    entity_name,
     template_version,
     role,
     scoring_status,

@@ -5,6 +5,10 @@ with releases as (
 
 scorecards as (
     select * from {{ source('published', 'scorecard') }}
+),
+
+entity_names as (
+    select * from {{ ref('entity_names') }}
 )
 
 select
@@ -15,6 +19,7 @@ select
     s.period_month,
     s.entity_level,
     s.entity_id,
+    n.entity_name,
     s.template_version,
     s.role,
     s.scoring_status,
@@ -39,3 +44,4 @@ select
     r.is_latest_release
 from scorecards as s
 inner join releases as r on s.release_id = r.release_id
+left join entity_names as n on s.entity_level = n.entity_level and s.entity_id = n.entity_id

@@ -9,6 +9,7 @@ select
     peer_group,
     rank_in_peer_group,
     entity_id,
+    entity_name,
     role,
     final_score,
     grade,
