@@ -224,7 +224,7 @@ def _finish(
     from dagster_project.pipeline import gate_failures, month_outcomes
     from dagster_project.settings import local_today
 
-    _print_summary(settings.warehouse)
+    _print_schema_totals(settings.warehouse)
     from dagster_project.reports import ReportError, print_branch_extremes
 
     try:
@@ -528,7 +528,8 @@ def warehouse_row_counts(path: Path) -> list[tuple[str, str, int]]:
 
     with connect(path, read_only=True) as con:
         tables = con.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables ORDER BY 1, 2"
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() ORDER BY 1, 2"
         ).fetchall()
         return [
             (schema, name, con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0])
@@ -577,6 +578,27 @@ def _print_accounting(path: Path) -> None:
     console.print(table)
     lost = sum(r[-1] for r in rows)
     console.print(f"rows read {sum(r[3] for r in rows):,}, unaccounted {lost:,}")
+
+
+def _command() -> str:
+    """This command as the user typed it (``.venv/bin/scorecard`` from a new shell), so that the
+    commands it prints run as printed."""
+    typed = sys.argv[0] if sys.argv else ""
+    return typed if Path(typed).name == "scorecard" else "scorecard"
+
+
+def _print_schema_totals(path: Path) -> None:
+    """Tables and rows per schema: the run's closing summary (every table: ``scorecard summary``)."""
+    totals: dict[str, list[int]] = {}
+    for schema, _, rows in warehouse_row_counts(path):
+        total = totals.setdefault(schema, [0, 0])
+        total[0] += 1
+        total[1] += rows
+    table = Table("schema", "tables", "rows", title=f"warehouse {path}")
+    for schema, (tables, rows) in totals.items():
+        table.add_row(schema, f"{tables:,}", f"{rows:,}")
+    console.print(table)
+    console.print(f"every table's rows: {_command()} summary")
 
 
 def _print_summary(path: Path) -> None:
