@@ -36,7 +36,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     generate(landing, scale=1, start="2025-01", months=6, seed=7, show_progress=False)
     done = _cli(["run"], warehouse, landing)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return {"warehouse": warehouse, "landing": landing}
+    return {"warehouse": warehouse, "landing": landing, "out": done.stdout}
+
+
+def test_the_run_closes_with_a_short_summary(demo: dict) -> None:
+    out = demo["out"]
+    # tables and rows per schema, not one line per table (scorecard summary has those)
+    assert "every table's rows: scorecard summary" in out
+    assert "stg_template_bands" not in out and "int_member_day_activity" not in out
+    for text in ("months of this run", "released", "top branches"):
+        assert text in out, text
 
 
 def _sql(demo: dict[str, Path], sql: str) -> list[dict]:
