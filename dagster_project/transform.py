@@ -68,7 +68,21 @@ class ScorecardDbtResource(DbtCliResource):
             targets.add(args[list(args).index("--target") + 1])
         if targets != {"duckdb"}:
             return None
-        return super()._initialize_dbt_core_adapter(args)
+        adapter = super()._initialize_dbt_core_adapter(args)
+        if adapter is not None:
+            read_only_warehouse(adapter.config.credentials)
+        return adapter
+
+
+def read_only_warehouse(credentials: Any) -> None:
+    """Open the in-process adapter's warehouse read-only the way the profile opens it: dagster-dbt
+    makes the profile's primary database read-only and its path absolute, which turns ``:memory:``
+    (the profile attaches the warehouse file as catalog ``scorecard``) into a file that does not
+    exist; the primary stays in memory and the attached warehouse is read-only instead."""
+    credentials.path = ":memory:"
+    (credentials.config_options or {}).pop("access_mode", None)
+    for attachment in credentials.attach or []:
+        attachment.read_only = True
 
 
 def dbt_resource(target: str = "duckdb") -> DbtCliResource:

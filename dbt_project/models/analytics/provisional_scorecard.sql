@@ -43,7 +43,8 @@ select
     case
         when m.release_id is null then 'provisional'
         when
-            {{ dbt.equals('p.final_score', 's.final_score') }}
+            p.entity_id is not null
+            and {{ dbt.equals('p.final_score', 's.final_score') }}
             and {{ dbt.equals('p.grade', 's.grade') }}
             and {{ dbt.equals('p.rank_in_peer_group', 's.rank_in_peer_group') }}
             then 'as_released'
