@@ -130,7 +130,9 @@ def test_report_explain_and_views_show_the_same_figures(demo_runs: dict) -> None
         assert card["final_score"] == e.scorecard["final_score"] and card["grade"] == e.scorecard["grade"]
 
 
-def test_branches_and_teams_carry_their_names_managers_their_ids_only(demo_runs: dict) -> None:
+def test_branches_and_teams_carry_their_names_managers_their_ids_only(
+    demo_runs: dict, tmp_path: Path
+) -> None:
     w = demo_runs["warehouse"]
     names = dict(query(w, "SELECT branch_id, branch_name FROM marts.dim_branch"))
     for view in ("published_scorecard", "provisional_scorecard", "ranking", "month_over_month"):
@@ -144,6 +146,8 @@ def test_branches_and_teams_carry_their_names_managers_their_ids_only(demo_runs:
     data = read_report_data(w, "2025-06")
     branch = data.level("branch")[0]
     assert branch["entity_name"] == names[branch["entity_id"]]
+    html = write_report(data, tmp_path).html.read_text(encoding="utf-8")
+    assert f"<td>{branch['entity_id']}</td><td>{names[branch['entity_id']]}</td>" in html
 
 
 def test_the_report_asset_wrote_each_months_report_and_links_it(demo_runs: dict) -> None:
