@@ -8,7 +8,7 @@ with_previous as (
         period_month,
         entity_level,
         entity_id,
-    entity_name,
+        entity_name,
         role,
         final_score,
         grade,
