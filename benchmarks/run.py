@@ -115,8 +115,8 @@ def phase_of(step: str) -> str:
         return "publication"
     if step.startswith("reports__"):
         return "report"
-    if step.startswith("marts__"):
-        return "mart checks (GX)"
+    if step in ("quality__gate_results", "marts_suites"):
+        return "mart gates (GX)"
     return step
 
 

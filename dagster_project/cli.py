@@ -135,12 +135,7 @@ def run(
     import dagster as dg
 
     from dagster_project.keys import RELEASE_NOTE_TAG
-    from dagster_project.pipeline import (
-        materialize_all,
-        publish_passed_months,
-        step_failures,
-        stopped_before_publication,
-    )
+    from dagster_project.pipeline import materialize_all, step_failures
     from dagster_project.progress import RunDisplay, captured_output
     from dagster_project.run_failures import failure_hints
     from dagster_project.run_state import RunState, last_completed_run, nothing_to_do, record_completed_run
@@ -179,17 +174,13 @@ def run(
             display = RunDisplay(instance, terminal, f"{first} … {last}")
             result = display.follow(
                 lambda run_tags: materialize_all(
-                    settings.landing_dir,
-                    settings.warehouse,
+                    settings,
                     first,
                     last,
                     instance,
                     full_refresh=full_refresh,
                     tags={**tags, **run_tags},
-                    templates_dir=settings.templates_dir,
-                    column_lineage=settings.column_lineage,
                     lock_wait_seconds=wait,
-                    base_settings=settings,
                 )
             )
     except WarehouseUnavailable as exc:
@@ -197,23 +188,14 @@ def run(
         raise typer.Exit(1) from None
     failures = step_failures(result)
     for failure in failures:
-        if not failure.is_gate:
-            console.print(f"[red]{failure.step} failed:[/red] {failure.message}")
-    if any(not f.is_gate for f in failures):
+        console.print(f"[red]{failure.step} failed:[/red] {failure.message}")
+    if failures:
         for hint in failure_hints(failures, f"{first}:{last}"):
             console.print(f"[yellow]{hint}[/yellow]")
         raise typer.Exit(1)
-    run_ids = {result.run_id}
-    if stopped_before_publication(result):
-        console.print("a quality gate failed: publishing each month that passed its gates")
-        with captured_output(log_file, verbose):
-            follow_up = publish_passed_months(
-                settings.landing_dir, settings.warehouse, first, last, instance, tags, settings
-            )
-        run_ids.add(follow_up.run_id)
     if not months:  # every month of the landing zone: a rerun with nothing new has nothing to do
         record_completed_run(settings.warehouse, result.run_id, state)
-    _finish(settings, first, last, run_ids, result)
+    _finish(settings, first, last, {result.run_id}, result)
 
 
 def _finish(

@@ -11,13 +11,13 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.ingest.assets import LANDING_SPECS, build_feed_assets
-from dagster_project.jobs import publication_job, publish_job, refresh_job
+from dagster_project.jobs import publish_job, refresh_job
 from dagster_project.partitions import monthly_partitions
 from dagster_project.publish.assets import RELEASE_TABLE_SPECS, build_published_scorecard
-from dagster_project.quality.assets import GATE_RESULTS_SPEC, MARTS_CHECKS
+from dagster_project.quality.assets import build_gate_results, marts_suites
 from dagster_project.resources import LandingZone, ReportFolder, TemplateFolder, Warehouse
 from dagster_project.schedules import SCHEDULES
-from dagster_project.sensors import build_landing_sensor, publish_months_that_passed
+from dagster_project.sensors import build_landing_sensor
 from dagster_project.serve.assets import build_scorecard_report
 from dagster_project.settings import Settings, load_settings
 from dagster_project.template_assets import scorecard_template
@@ -33,7 +33,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[
             *LANDING_SPECS,
-            GATE_RESULTS_SPEC,
             *RELEASE_TABLE_SPECS,
             *build_feed_assets(monthly),
             scorecard_template,
@@ -43,13 +42,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 settings.column_lineage,
                 settings.spark_warehouse if settings.on_spark else None,
             ),
+            build_gate_results(monthly),
             build_published_scorecard(monthly, settings.spark_warehouse if settings.on_spark else None),
             build_scorecard_report(monthly),
         ],
-        asset_checks=MARTS_CHECKS,
-        jobs=[refresh_job, publish_job, publication_job],
+        asset_checks=[marts_suites],
+        jobs=[refresh_job, publish_job],
         schedules=SCHEDULES,
-        sensors=[build_landing_sensor(monthly), publish_months_that_passed],
+        sensors=[build_landing_sensor(monthly)],
         resources={
             "warehouse": Warehouse(
                 path=str(settings.warehouse),

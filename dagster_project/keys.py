@@ -7,7 +7,7 @@ SCORECARD_INDICATOR = dg.AssetKey(["marts", "scorecard_indicator"])
 PUBLISHED = dg.AssetKey(["published", "scorecard"])
 #: The monthly scorecard report (HTML and PNG charts), built from the analytics views.
 SCORECARD_REPORT = dg.AssetKey(["reports", "scorecard_report"])
-#: Results of every quality gate, written by the checks (not by a step of its own).
+#: Results of every quality gate: the raw feeds' checks and the gate step after the marts write them.
 GATE_RESULTS = dg.AssetKey(["quality", "gate_results"])
 
 #: Every asset's owner (the translator gives dbt's assets the same).

@@ -1,4 +1,5 @@
-"""Materialize the whole pipeline in-process (what `scorecard run` and the tests call)."""
+"""One run of the pipeline in this process (what `scorecard run`, the benchmarks and the tests call)
+and what it did for each month."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ import dagster as dg
 import duckdb
 
 from dagster_project.definitions import build_definitions
-from dagster_project.keys import PUBLISHED
 from dagster_project.locking import connect, run_lock
 from dagster_project.partitions import RANGE_TAGS, months_between
 from dagster_project.quality.gates import latest_gate_results
 from dagster_project.quality.suites import expected_gates, load_suites
 from dagster_project.run_failures import StepFailure, step_failures_of
-from dagster_project.settings import DEFAULT_TEMPLATES_DIR, Settings
+from dagster_project.settings import Settings
 from dagster_project.sql import query, table_exists
 
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -36,46 +36,49 @@ def run_config(full_refresh: bool = False) -> dict[str, object]:
     return {**QUIET_RUN_CONFIG, "ops": {"dbt_master_data": dbt_config, "dbt_monthly": dbt_config}}
 
 
+#: The job every full run executes, whoever starts it (the CLI, the monthly schedule, the UI).
+RUN_JOB = "publish_job"
+
+
+def run_settings(landing: Path, warehouse: Path, first_month: str, **others: object) -> Settings:
+    """Settings for a run of the landing zone into the warehouse (absolute paths), the rest as given
+    or their defaults: what the tests and the benchmarks run with."""
+    return Settings(
+        landing_dir=landing.resolve(), warehouse=warehouse.resolve(), first_month=first_month, **others
+    )
+
+
 def materialize_all(
-    landing: Path,
-    warehouse: Path,
+    settings: Settings,
     first_month: str,
     last_month: str,
     instance: dg.DagsterInstance | None = None,
     selection: dg.AssetSelection | None = None,
     full_refresh: bool = False,
     tags: dict[str, str] | None = None,
-    templates_dir: Path = DEFAULT_TEMPLATES_DIR,
-    column_lineage: bool = True,
     lock_wait_seconds: float = 0,
-    base_settings: Settings | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Every asset (ingestion of each feed, then dbt build) for the months given, in one run.
+    """One run of ``publish_job`` (or of the ``selection`` of its assets) over the months
+    first..last, in this process: load, score, gate, publish the months that passed.
 
-    The definitions are built for these paths (partitions from ``first_month``) and the rest of
-    ``base_settings`` (the dbt target, DuckDB's memory budget; defaults without them): nothing is
-    read from or written to the environment. The run holds the warehouse (:func:`run_lock`):
-    a second run waits up to ``lock_wait_seconds`` and then raises
+    The definitions are built from ``settings`` (nothing is read from or written to the
+    environment); their partitions start at the earlier of ``settings.first_month`` and the
+    run's first month, so any month a landing zone holds can run. The run holds the warehouse
+    (:func:`run_lock`): a second run waits up to ``lock_wait_seconds`` and then raises
     :class:`~dagster_project.locking.WarehouseUnavailable` naming the run that holds it.
     """
-    values = {
-        "landing_dir": landing.resolve(),
-        "warehouse": warehouse.resolve(),
-        "first_month": first_month,
-        "templates_dir": templates_dir.resolve(),
-        "column_lineage": column_lineage,
-    }
-    settings = replace(base_settings, **values) if base_settings else Settings(**values)
-    defs = build_definitions(settings)
+    defs = build_definitions(replace(settings, first_month=min(settings.first_month, first_month)))
+    job = defs.resolve_job_def(RUN_JOB)
+    keys = None
+    if selection is not None:
+        keys = sorted(selection.resolve(defs.resolve_asset_graph()))
     with run_lock(settings.warehouse, lock_wait_seconds):
-        return dg.materialize(
-            [*(defs.assets or []), *(defs.asset_checks or [])],
-            resources=defs.resources,
+        return job.execute_in_process(
             instance=instance or dg.DagsterInstance.ephemeral(),
             tags={**partition_range_tags(first_month, last_month), **(tags or {})},
             run_config=run_config(full_refresh),
             raise_on_error=False,
-            selection=selection,
+            asset_selection=keys,
         )
 
 
@@ -89,52 +92,18 @@ def failure_messages(result: dg.ExecuteInProcessResult) -> dict[str, str]:
 
 
 def gate_failures(result: dg.ExecuteInProcessResult) -> list[str]:
-    """Failed blocking checks of the run, with their failed expectations, for people to read."""
+    """Failed ERROR checks of the run (gates, and publication's check of the months it held
+    back), with their failed expectations, for people to read."""
     lines = []
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed or evaluation.severity != dg.AssetCheckSeverity.ERROR:
             continue
-        details = evaluation.metadata.get("failed_expectations")
+        details = evaluation.metadata.get("failed_expectations") or evaluation.metadata.get("held_back")
         lines.append(
             f"{evaluation.asset_check_key.asset_key.to_user_string()} / {evaluation.check_name}:\n"
             f"{details.value if details else ''}"
         )
     return lines
-
-
-def stopped_before_publication(result: dg.ExecuteInProcessResult) -> bool:
-    """A blocking check (of the marts) failed, so Dagster skipped publication for *every* month
-    of the run. (A failed raw-feed check is not blocking: publication ran and held back only the
-    months it failed.)"""
-    return any(f.kind == "blocking_check" for f in step_failures(result))
-
-
-def publish_passed_months(
-    landing: Path,
-    warehouse: Path,
-    first_month: str,
-    last_month: str,
-    instance: dg.DagsterInstance | None = None,
-    tags: dict[str, str] | None = None,
-    base_settings: Settings | None = None,
-) -> dg.ExecuteInProcessResult:
-    """Run publication alone over the months, after a run that a gate stopped.
-
-    A blocking check stops the steps downstream of it for the whole run, but the contract stops
-    only the failed *month's* publication. Publication reads the latest gate result of every suite
-    per month (``quality.gate_results``), so this run releases each closed month whose gates all
-    passed and refuses, with its reasons, each month that failed one.
-    """
-    return materialize_all(
-        landing,
-        warehouse,
-        first_month,
-        last_month,
-        instance,
-        selection=dg.AssetSelection.assets(PUBLISHED),
-        tags=tags,
-        base_settings=base_settings,
-    )
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,13 @@
-"""A failed run read for people: each failed step with its root cause, and whether it is a
-quality gate at work rather than an error. Shared by the CLI's run summary and the publication
-sensor."""
+"""A failed run read for people: each failed step with its root cause and, for known
+failures, the remedy. (A quality gate never fails a step: it holds a month back, which
+``published/scorecard``'s check and the CLI's month outcomes report.)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 import dagster as dg
-
-#: Error class of a failed *blocking* asset check (Dagster skips the steps downstream of it).
-CHECK_FAILED = "DagsterAssetCheckFailedError"
-#: Error class publication raises when it held back months whose gates did not pass
-#: (``publish/assets.py``); the months that passed are released in the same step.
-HELD_BACK = "MonthsHeldBack"
-
-FailureKind = Literal["error", "blocking_check", "held_back"]
 
 #: dbt's words when an incremental model's columns changed since the warehouse was built
 #: (``on_schema_change: fail``).
@@ -30,32 +21,16 @@ READ_ONLY = "Read-only file system"
 class StepFailure:
     step: str
     message: str
-    kind: FailureKind
-
-    @property
-    def is_gate(self) -> bool:
-        """A quality gate stopped publication (the data is built): not an error to fix in code."""
-        return self.kind != "error"
-
-
-def _kind(classes: set[str]) -> FailureKind:
-    if CHECK_FAILED in classes:
-        return "blocking_check"
-    if HELD_BACK in classes:
-        return "held_back"
-    return "error"
 
 
 def step_failures_of(events: Iterable[dg.DagsterEvent]) -> list[StepFailure]:
-    """Step failure events read as :class:`StepFailure` (a run's, or a run-failure sensor's)."""
+    """Step failure events read as :class:`StepFailure`, each with its root cause's message."""
     failures = []
     for event in events:
         error = event.event_specific_data.error
-        classes = {error.cls_name}
         while error.cause is not None:
             error = error.cause
-            classes.add(error.cls_name)
-        failures.append(StepFailure(event.step_key, error.message.strip(), _kind(classes)))
+        failures.append(StepFailure(event.step_key, error.message.strip()))
     return failures
 
 

@@ -25,11 +25,10 @@ import dagster as dg
 
 from dagster_project.ingest.discovery import LandingFile, file_sha256, landing_files
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.jobs import publication_job, publish_job, refresh_job
+from dagster_project.jobs import refresh_job
 from dagster_project.keys import PUBLISHED, REPUBLICATION_TAG
-from dagster_project.partitions import PARTITION_TAG, RANGE_TAGS, month_partition
+from dagster_project.partitions import month_partition
 from dagster_project.resources import LandingZone
-from dagster_project.run_failures import step_failures_of
 from dagster_project.settings import LOCAL_TIMEZONE
 
 #: A file modified this recently may still be being written: it waits for a later tick.
@@ -134,46 +133,3 @@ def build_landing_sensor(partitions_def: dg.PartitionsDefinition) -> dg.SensorDe
         return dg.SensorResult(run_requests=requests, cursor=encode_cursor(seen))
 
     return landing_zone_sensor
-
-
-def publication_request(
-    run_id: str, run_tags: dict[str, str], blocked_by_check: bool
-) -> dg.RunRequest | dg.SkipReason:
-    """After a run that a blocking check (of the marts) stopped: a run of publication alone over
-    its months.
-
-    A blocking check stops every step downstream of it, for all the months of the run; the
-    contract stops only the failed month's publication. Publication re-reads the gate results of
-    each month, so the follow-up run releases the months that passed and refuses the others.
-    """
-    if not blocked_by_check:
-        return dg.SkipReason(
-            f"run {run_id} was not stopped by a blocking check (publication, if it ran, released the "
-            "months that passed and held back the others itself)"
-        )
-    if all(tag in run_tags for tag in RANGE_TAGS):
-        partition_key, tags = None, {tag: run_tags[tag] for tag in RANGE_TAGS}
-    elif PARTITION_TAG in run_tags:
-        partition_key, tags = run_tags[PARTITION_TAG], {}
-    else:
-        return dg.SkipReason(f"run {run_id} has no monthly partitions")
-    return dg.RunRequest(
-        run_key=f"publish-after-{run_id}",
-        partition_key=partition_key,
-        tags={**tags, "scorecard/after_run": run_id},
-    )
-
-
-@dg.run_failure_sensor(
-    name="publish_months_that_passed",
-    monitored_jobs=[publish_job],
-    request_job=publication_job,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="After a publish run that a failed blocking check of the marts stopped: publish the "
-    "months of that run that passed their gates (the failed month stays held back).",
-)
-def publish_months_that_passed(context: dg.RunFailureSensorContext) -> dg.RunRequest | dg.SkipReason:
-    run = context.dagster_run
-    failures = step_failures_of(context.get_step_failure_events())
-    blocked = any(failure.kind == "blocking_check" for failure in failures)
-    return publication_request(run.run_id, dict(run.tags), blocked)

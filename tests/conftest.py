@@ -217,7 +217,7 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     modules and the reliability suite's PII scan). One day of June is held back (``LATE_FILE``,
     kept in ``later/``): the incremental tests deliver it late, on a copy of the warehouse."""
     from dagster_project.demo.generate import generate
-    from dagster_project.pipeline import materialize_all
+    from dagster_project.pipeline import materialize_all, run_settings
 
     root = tmp_path_factory.mktemp("demo")
     landing, warehouse, later = root / "landing", root / "warehouse.duckdb", root / "later"
@@ -225,13 +225,18 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     later.mkdir()
     shutil.move(landing / "engagement_events" / LATE_FILE, later / LATE_FILE)
     instance = dg.DagsterInstance.ephemeral()
-    first = materialize_all(landing, warehouse, "2025-01", "2025-06", instance=instance)
+    first = materialize_all(
+        run_settings(landing, warehouse, "2025-01"), "2025-01", "2025-06", instance=instance
+    )
     counts_first = table_counts(warehouse)
     ledger_first = query(warehouse, "SELECT count(*) FROM raw._file_ledger")[0][0]
     releases_first = query(warehouse, "SELECT release_id, content_hash FROM published.scorecard_release")
     # the first run's materializations carry the column lineage under test; the second's need not
     second = materialize_all(
-        landing, warehouse, "2025-01", "2025-06", instance=instance, column_lineage=False
+        run_settings(landing, warehouse, "2025-01", column_lineage=False),
+        "2025-01",
+        "2025-06",
+        instance=instance,
     )
     return {
         "instance": instance,

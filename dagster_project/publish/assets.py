@@ -1,15 +1,23 @@
 """``published/scorecard`` (monthly): releases each closed month whose gates all passed.
 
 The gates of a month are the latest results in ``quality.gate_results`` of every suite on every
-asset it guards (the raw feeds' checks run in their load step, upstream of the marts, so a run's
-own results are recorded before publication reads them).
+asset it guards, decided upstream by the step ``quality/gate_results`` of the same run. A month
+held back is reported by the check ``closed_months_published`` (an ERROR, the run itself goes on:
+the analytics views and the report still follow for the months released).
 """
 
 from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.keys import OWNERS, PUBLISHED, RELEASE_NOTE_TAG, SCORECARD, SCORECARD_INDICATOR
+from dagster_project.keys import (
+    GATE_RESULTS,
+    OWNERS,
+    PUBLISHED,
+    RELEASE_NOTE_TAG,
+    SCORECARD,
+    SCORECARD_INDICATOR,
+)
 from dagster_project.lake import register_in_spark
 from dagster_project.partitions import window_months
 from dagster_project.publish.releases import PublishError, publish_month
@@ -36,9 +44,8 @@ RELEASE_TABLE_SPECS = [
 ]
 
 
-class MonthsHeldBack(dg.Failure):
-    """Some months of the run were not published because a gate of theirs did not pass (the
-    others were released); ``run_failures.HELD_BACK`` names this class."""
+#: The check of publication that fails when a closed month of the run was held back.
+MONTHS_PUBLISHED_CHECK = "closed_months_published"
 
 
 def build_published_scorecard(
@@ -57,7 +64,15 @@ def build_published_scorecard(
         "rewritten.",
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        deps=[SCORECARD, SCORECARD_INDICATOR],
+        deps=[SCORECARD, SCORECARD_INDICATOR, GATE_RESULTS],
+        check_specs=[
+            dg.AssetCheckSpec(
+                MONTHS_PUBLISHED_CHECK,
+                asset=PUBLISHED,
+                description="Every closed month of the run was released (or was unchanged since its "
+                "release); fails, naming each month and gate, when a gate held a month back.",
+            )
+        ],
         kinds={"duckdb"},
         pool=WAREHOUSE_WRITER_POOL,
         owners=OWNERS,
@@ -98,17 +113,23 @@ def build_published_scorecard(
             context.log.info(f"releases {', '.join(map(str, created))} in the lake, registered in Spark")
         for line in [*published, *skipped, *refused]:
             context.log.info(line)
-        if refused:
-            raise MonthsHeldBack(
-                description="not published: " + "; ".join(refused),
-                metadata={"published": dg.MetadataValue.md("\n".join(f"- {p}" for p in published))},
-            )
+        held_back = dg.MetadataValue.md("\n".join(f"- {r}" for r in refused) or "none")
         return dg.MaterializeResult(
             metadata={
                 "releases": dg.MetadataValue.md("\n".join(f"- {p}" for p in published) or "none"),
                 "skipped": dg.MetadataValue.md("\n".join(f"- {s}" for s in skipped) or "none"),
+                "held_back": held_back,
                 "run_id": dg.MetadataValue.text(context.run.run_id),
-            }
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name=MONTHS_PUBLISHED_CHECK,
+                    passed=not refused,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata={"held_back": held_back},
+                    description=f"not published: {'; '.join(refused)}" if refused else None,
+                )
+            ],
         )
 
     return published_scorecard

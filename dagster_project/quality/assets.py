@@ -6,11 +6,13 @@
   built from the rows that loaded even when a feed fails (contract.md). A failed ERROR check
   stops the *month's* publication instead: ``published/scorecard`` reads every gate's latest
   result per month from ``quality.gate_results``.
-* ``marts/scorecard`` and ``marts/scorecard_indicator``: blocking checks (a failure stops
-  publication for the whole run; the ``publish_months_that_passed`` sensor then publishes the
-  months that passed).
+* ``quality/gate_results``: the monthly step after the marts that validates their suites and
+  decides each month (:func:`build_gate_results`); the marts carry those suites as checks that
+  report the step's results (``marts_suites``). Publication reads the months' outcomes after it,
+  in the same run.
 """
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,22 +22,11 @@ import duckdb
 from dagster_project.ingest.load import FileResult
 from dagster_project.keys import GATE_RESULTS, OWNERS, SCORECARD, SCORECARD_INDICATOR
 from dagster_project.partitions import Month, months_between, run_months
-from dagster_project.quality.gates import run_checks
+from dagster_project.quality.gates import month_gate_status, recorded_check_result, run_checks
 from dagster_project.quality.suites import suites_guarding
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
 from dagster_project.settings import local_today
 from dagster_project.sql import query, table_exists
-
-#: ``quality.gate_results`` in the lineage: written by the checks (no step of its own), read by
-#: publication and by the analytics view of each month's data-quality status.
-GATE_RESULTS_SPEC = dg.AssetSpec(
-    key=GATE_RESULTS,
-    group_name="quality",
-    description="Every result of every quality gate (a GX suite on an asset it guards), per month, "
-    "append-only: written by the asset checks of the raw feeds and the marts.",
-    kinds={"duckdb"},
-    owners=OWNERS,
-)
 
 
 def feed_check_specs(key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
@@ -104,38 +95,111 @@ def feed_check_results(
     return run_checks(con, guard, suites, months, local_today(), warehouse, run_id, refresh_index=False)
 
 
-def _marts_check(asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
-    guard = asset_key.to_user_string()
-    (suite,) = suites_guarding(guard)
+#: The scorecard marts the gate step validates (one suite each, ``meta.guards`` of the suite).
+GATED_MARTS = [SCORECARD, SCORECARD_INDICATOR]
 
-    @dg.asset_check(
-        asset=asset_key,
-        name=suite.name,
-        blocking=True,
+
+def build_gate_results(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """``quality/gate_results``: the step between the marts and publication that decides each month.
+
+    It validates the marts' suites on the run's months, records them beside the raw feeds' results
+    (recorded in their load steps, upstream), and materializes each month's outcome: the latest
+    result of every gate. Publication, downstream, releases the months that passed and reports the
+    others, in the same run: nothing here blocks, so one failed month never stops another's
+    publication, nor the provisional marts, the analytics views or the report.
+    """
+
+    @dg.asset(
+        key=GATE_RESULTS,
+        group_name="quality",
+        description="Every result of every quality gate (a GX suite on an asset it guards), per month, "
+        "append-only: the raw feeds' checks record theirs in their load steps; this step validates the "
+        "scorecard marts and materializes each month's outcome, which publication reads.",
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        deps=GATED_MARTS,
+        kinds={"duckdb", "great_expectations"},
         pool=WAREHOUSE_WRITER_POOL,
-        description=f"GX suite {suite.path.name} on the run's months (all months in a run without "
-        "partitions); a failure blocks publication.",
+        owners=OWNERS,
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
-        window = "true"
-        if context.has_partition_key or context.has_partition_key_range:
-            start, end = context.partition_time_window.start.date(), context.partition_time_window.end.date()
-            window = f"period_month >= DATE '{start}' AND period_month < DATE '{end}'"
+    def gate_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        start, end = (
+            d.date() for d in (context.partition_time_window.start, context.partition_time_window.end)
+        )
+        today, run_id = local_today(), context.run.run_id
         with warehouse.connect() as con:
-            present = [
-                r[0]
-                for r in con.execute(
-                    f"SELECT DISTINCT period_month FROM {asset_key.path[0]}.{asset_key.path[1]} "
-                    f"WHERE {window} ORDER BY 1"
+            for i, mart in enumerate(GATED_MARTS):
+                (suite,) = suites_guarding(mart.to_user_string())
+                present = con.execute(
+                    f"SELECT DISTINCT period_month FROM {mart.path[0]}.{mart.path[1]} "
+                    "WHERE period_month >= $start AND period_month < $end ORDER BY 1",
+                    {"start": start, "end": end},
                 ).fetchall()
-            ]
-            months = [m for start in present for m in months_between(start, start + timedelta(days=1))]
-            (result,) = run_checks(
-                con, guard, [suite], months, local_today(), Path(warehouse.path), context.run.run_id
+                months = [m for (first,) in present for m in months_between(first, first + timedelta(days=1))]
+                # the Data Docs index (built from every result ever stored) once a run, after the last
+                run_checks(
+                    con,
+                    mart.to_user_string(),
+                    [suite],
+                    months,
+                    today,
+                    Path(warehouse.path),
+                    run_id,
+                    refresh_index=i == len(GATED_MARTS) - 1,
+                )
+            outcome = {m.key: month_gate_status(con, m.start) for m in months_between(start, end)}
+        lines = [
+            f"- **{month}**: "
+            + (
+                "every gate passed"
+                if all(ok is True for ok in status.values())
+                else "not passed: "
+                + ", ".join(
+                    f"{gate} ({'never checked' if ok is None else 'failed'})"
+                    for gate, ok in status.items()
+                    if ok is not True
+                )
             )
-        return result
+            for month, status in outcome.items()
+        ]
+        for line in lines:
+            context.log.info(line)
+        return dg.MaterializeResult(
+            metadata={
+                "months": dg.MetadataValue.md("\n".join(lines) or "none"),
+                "months_passed": dg.MetadataValue.int(
+                    sum(all(ok is True for ok in status.values()) for status in outcome.values())
+                ),
+            }
+        )
 
-    return _check
+    return gate_results
 
 
-MARTS_CHECKS = [_marts_check(SCORECARD), _marts_check(SCORECARD_INDICATOR)]
+@dg.multi_asset_check(
+    name="marts_suites",
+    specs=[
+        dg.AssetCheckSpec(
+            suite.name,
+            asset=mart,
+            additional_deps=[GATE_RESULTS],
+            description=f"GX suite {suite.path.name} on the run's months, as the gate step "
+            "(`quality/gate_results`) validated it; an ERROR failure holds back the month's publication.",
+        )
+        for mart in GATED_MARTS
+        for suite in suites_guarding(mart.to_user_string())
+    ],
+    can_subset=True,
+    pool=WAREHOUSE_WRITER_POOL,
+)
+def marts_suites(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse
+) -> Iterator[dg.AssetCheckResult]:
+    """The marts' suites as checks of the marts they test, reporting what the gate step recorded
+    in this run (they run after it and validate nothing again)."""
+    with warehouse.connect(read_only=True) as con:
+        for key in context.selected_asset_check_keys:
+            (suite,) = [s for s in suites_guarding(key.asset_key.to_user_string()) if s.name == key.name]
+            yield recorded_check_result(
+                con, suite, key.asset_key.to_user_string(), context.run.run_id, Path(warehouse.path)
+            )

@@ -16,7 +16,13 @@ import dagster as dg
 import duckdb
 
 from dagster_project.partitions import Month
-from dagster_project.quality.gx_runner import Outcome, build_data_docs, validate
+from dagster_project.quality.gx_runner import (
+    FailedExpectation,
+    Outcome,
+    build_data_docs,
+    data_docs_index,
+    validate,
+)
 from dagster_project.quality.suites import Suite, expected_gates, gate_name, load_suites
 from dagster_project.sql import query, table_exists
 
@@ -140,6 +146,30 @@ def run_checks(
     result_ids = [o.result_id for r in results.values() for o in r.values()]
     docs = build_data_docs(gx_root, result_ids, refresh_index) if result_ids else None
     return [check_result(suite, guard, results[suite.name], docs) for suite in suites]
+
+
+def recorded_check_result(
+    con: duckdb.DuckDBPyConnection, suite: Suite, guard: str, run_id: str, warehouse: Path
+) -> dg.AssetCheckResult:
+    """The check result of a gate as the run recorded it (the gate step validated; the check
+    reports it on the asset it tests): no result for the run is a failure, not a pass."""
+    rows = con.execute(
+        query("quality/run_gate_results"), {"run_id": run_id, "suite": suite.name, "guards": guard}
+    ).fetchall()
+    outcomes = {
+        month: Outcome(
+            suite.name, n_rows, evaluated, [FailedExpectation(**f) for f in json.loads(failures or "[]")]
+        )
+        for month, n_rows, evaluated, failures in rows
+    }
+    if not outcomes:
+        return dg.AssetCheckResult(
+            asset_key=dg.AssetKey.from_user_string(guard),
+            check_name=suite.name,
+            passed=False,
+            description=f"the run {run_id} recorded no result of {suite.name} (no month of the run has rows)",
+        )
+    return check_result(suite, guard, outcomes, data_docs_index(gx_root_for(warehouse)))
 
 
 def month_gate_status(con: duckdb.DuckDBPyConnection, month: date) -> dict[str, bool | None]:

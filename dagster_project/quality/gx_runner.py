@@ -163,6 +163,12 @@ def validate(frame: pd.DataFrame, suite: Suite, gx_root: Path, run_name: str) ->
     return outcome
 
 
+def data_docs_index(gx_root: Path) -> Path | None:
+    """The Data Docs site's index page, if it has been built."""
+    index = gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    return index if index.exists() else None
+
+
 def build_data_docs(gx_root: Path, result_ids: list[Any] | None = None, refresh_index: bool = True) -> Path:
     """Render the Data Docs pages of the validation results given (all stored ones when None)
     and, when asked or missing, the site's index; return the index page. Rendering only the new

@@ -13,7 +13,7 @@ import dagster as dg
 import pytest
 
 from dagster_project.keys import PUBLISHED
-from dagster_project.pipeline import materialize_all
+from dagster_project.pipeline import materialize_all, run_settings
 from dagster_project.template import SECTIONS
 from tests.scoring_zone import write_scoring_zone, write_test_templates
 
@@ -39,13 +39,10 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     write_test_templates(templates)
     # the hand-made zone has no daily event files, so it could never pass the freshness gate
     result = materialize_all(
-        landing,
-        warehouse,
+        run_settings(landing, warehouse, "2025-01", templates_dir=templates, column_lineage=False),
         "2025-01",
         "2025-05",
         selection=SCORING_ONLY,
-        templates_dir=templates,
-        column_lineage=False,
     )
     assert result.success
     return {

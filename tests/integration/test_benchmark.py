@@ -51,7 +51,7 @@ def test_the_benchmark_measures_every_phase_at_a_tiny_scale(tmp_path: Path) -> N
         "full · ingestion (with GX checks): engagement_events",
         "full · dbt step: dbt_monthly",
         "full · dbt models: marts",
-        "full · mart checks (GX)",
+        "full · mart gates (GX)",
         "full · publication",
         "full · report",
         "floor: the compiled SQL",

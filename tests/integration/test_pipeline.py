@@ -12,7 +12,7 @@ import pytest
 
 from dagster_project.cli import GATE_FAILED_EXIT_CODE
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.pipeline import materialize_all
+from dagster_project.pipeline import materialize_all, run_settings
 from tests.conftest import query, table_counts, write_delivery
 from tests.master_data import write_master_data
 
@@ -297,7 +297,7 @@ def test_a_months_scores_do_not_depend_on_how_its_run_was_started(demo_runs: dic
     January's leads (April's CONV_LEAD_TO_APP cohort is m - 3), June's answers and disbursements
     (May's first responses, pull-through). So both months publish the very same content."""
     warehouse = tmp_path / "april_may.duckdb"
-    result = materialize_all(demo_runs["landing"], warehouse, "2025-04", "2025-05")
+    result = materialize_all(run_settings(demo_runs["landing"], warehouse, "2025-04"), "2025-04", "2025-05")
     assert result.success
     releases = (
         "SELECT period_month, content_hash FROM published.scorecard_release "

@@ -20,8 +20,9 @@ import duckdb
 import pytest
 
 from dagster_project.demo.generate import generate
-from dagster_project.pipeline import gate_failures, materialize_all, step_failures
+from dagster_project.pipeline import gate_failures, materialize_all, run_settings, step_failures
 from dagster_project.publish import verify
+from dagster_project.publish.assets import MONTHS_PUBLISHED_CHECK
 from tests.conftest import query
 
 #: End-to-end runs of the whole pipeline (minutes each): `make test-slow`, which .ci/run also runs.
@@ -53,7 +54,9 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
     generate(landing, scale=0.01, start="2025-01", months=3, seed=5, show_progress=False)
     state: dict = {"root": root, "landing": landing, "warehouse": warehouse}
 
-    state["clean"] = materialize_all(landing, warehouse, "2025-01", "2025-02", column_lineage=False)
+    state["clean"] = materialize_all(
+        run_settings(landing, warehouse, "2025-01", column_lineage=False), "2025-01", "2025-02"
+    )
     state["releases_clean"] = query(warehouse, RELEASES)
 
     late_file = landing / "engagement_events" / "engagement_events_2025-02-28.csv"
@@ -72,7 +75,9 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
             }
         ],
     )
-    state["late"] = materialize_all(landing, warehouse, "2025-02", "2025-02", column_lineage=False)
+    state["late"] = materialize_all(
+        run_settings(landing, warehouse, "2025-02", column_lineage=False), "2025-02", "2025-02"
+    )
     state["releases_late"] = query(warehouse, RELEASES)
 
     march_leads = sorted((landing / "leads").glob("leads_2025-03-*.csv"))[0]
@@ -83,7 +88,10 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
     )
     state["instance"] = dg.DagsterInstance.ephemeral()
     state["corrupt"] = materialize_all(
-        landing, warehouse, "2025-03", "2025-03", instance=state["instance"], column_lineage=False
+        run_settings(landing, warehouse, "2025-03", column_lineage=False),
+        "2025-03",
+        "2025-03",
+        instance=state["instance"],
     )
     state["releases_corrupt"] = query(warehouse, RELEASES)
     return state
@@ -117,12 +125,12 @@ def test_late_data_republishes_as_a_new_release_and_the_old_one_still_verifies(s
 
 def test_a_feed_corrupted_beyond_the_threshold_stops_publication_of_its_month(story: dict) -> None:
     result = story["corrupt"]
-    assert not result.success
-    failures = step_failures(result)
-    # the leads feed's check is not blocking: publication ran, released nothing for March and
-    # said why (the provisional marts are built, below)
-    assert [(f.step, f.kind) for f in failures] == [("published__scorecard", "held_back")]
-    assert "2025-03: gates not passed: raw/leads:ingestion_health" in failures[0].message
+    # no step fails: publication ran, released nothing for March and said why in its check (the
+    # provisional marts are built, below)
+    assert result.success and step_failures(result) == []
+    (held,) = [e for e in result.get_asset_check_evaluations() if e.check_name == MONTHS_PUBLISHED_CHECK]
+    assert not held.passed
+    assert "2025-03: gates not passed: raw/leads:ingestion_health" in held.description
     report = "\n".join(gate_failures(result))
     assert "ingestion_health" in report and "quarantine_rate" in report and '"feed": "leads"' in report
     assert query(story["warehouse"], "SELECT rule, count(*) FROM raw._quarantine GROUP BY 1") == [
@@ -173,20 +181,3 @@ def test_gx_data_docs_are_built_for_auditors(story: dict) -> None:
     assert index.exists() and "ingestion_health" in index.read_text(encoding="utf-8")
     check = next(e for e in story["clean"].get_asset_check_evaluations() if e.check_name == "marts_scorecard")
     assert check.passed and check.metadata["gx_data_docs"].value.endswith("index.html")
-
-
-def test_after_a_run_that_held_a_month_back_the_sensor_does_not_publish_again(story: dict) -> None:
-    """The leads check is not blocking, so publication ran in the run itself and held March back;
-    the sensor's follow-up publication is for runs a blocking check (of the marts) stopped."""
-    from dagster_project.sensors import publish_months_that_passed
-
-    result = story["corrupt"]
-    context = dg.build_run_status_sensor_context(
-        sensor_name="publish_months_that_passed",
-        dagster_event=result.get_run_failure_event(),
-        dagster_instance=story["instance"],
-        dagster_run=result.dagster_run,
-    ).for_run_failure()
-    skipped = publish_months_that_passed(context)
-    assert isinstance(skipped, dg.SkipReason) and "not stopped by a blocking check" in skipped.skip_message
-    assert publish_months_that_passed.job_name == "publication_job"

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.pipeline import materialize_all
+from dagster_project.pipeline import materialize_all, run_settings
 from dagster_project.template import load_templates, write_templates
 from dagster_project.whatif import run_whatif_models, store_whatif_comparison
 from tests.conftest import query, scorecard_cli
@@ -398,13 +398,10 @@ def test_activating_the_role_template_scores_the_months_from_its_effective_month
     # the template and the scores it feeds (no gate has run on this zone: nothing to publish)
     template_and_scores = TEMPLATE_AND_SCORES.without_checks()
     result = materialize_all(
-        scored["landing"],
-        warehouse,
+        run_settings(scored["landing"], warehouse, "2025-01", templates_dir=templates, column_lineage=False),
         "2025-01",
         "2025-05",
         selection=template_and_scores,
-        templates_dir=templates,
-        column_lineage=False,
     )
     assert result.success
     versions = query(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.pipeline import materialize_all
+from dagster_project.pipeline import materialize_all, run_settings
 from dagster_project.settings import DEFAULT_TEMPLATES_DIR
 from tests.conftest import query, scorecard_cli, write_delivery
 from tests.integration.conftest import SCORING_ONLY
@@ -234,13 +234,16 @@ def _score_fidelity_zone(root: Path, warehouse_name: str) -> Path:
     landing, warehouse = root / "landing", root / warehouse_name
     _fidelity_zone(landing)
     result = materialize_all(
-        landing,
-        warehouse,
+        run_settings(
+            landing,
+            warehouse,
+            "2025-05",
+            templates_dir=_templates(root, v2_from="2025-07"),
+            column_lineage=False,
+        ),
         "2025-05",
         "2025-07",
         selection=SCORING_ONLY,
-        templates_dir=_templates(root, v2_from="2025-07"),
-        column_lineage=False,
     )
     assert result.success
     return warehouse
@@ -363,13 +366,10 @@ def boundary(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, fl
 
     def run(landing: Path, warehouse: Path, first: str, last: str) -> None:
         result = materialize_all(
-            landing,
-            warehouse,
+            run_settings(landing, warehouse, first, templates_dir=templates, column_lineage=False),
             first,
             last,
             selection=SCORING_ONLY,
-            templates_dir=templates,
-            column_lineage=False,
         )
         assert result.success
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.pipeline import failure_messages, materialize_all
+from dagster_project.pipeline import failure_messages, materialize_all, run_settings
 from tests.conftest import query, scorecard_cli
 from tests.integration.conftest import TEMPLATE_AND_SCORES
 
@@ -472,13 +472,10 @@ def test_a_broken_template_stops_the_run_and_changes_nothing(scored: dict, tmp_p
     )
     before = query(warehouse, state)
     result = materialize_all(
-        scored["landing"],
-        warehouse,
+        run_settings(scored["landing"], warehouse, "2025-01", templates_dir=templates, column_lineage=False),
         "2025-01",
         "2025-05",
         selection=TEMPLATE_AND_SCORES,
-        templates_dir=templates,
-        column_lineage=False,
     )
 
     assert not result.success

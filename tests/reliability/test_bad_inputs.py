@@ -17,7 +17,7 @@ import pytest
 
 from dagster_project.ingest.discovery import landing_months
 from dagster_project.ingest.load import load_feed
-from dagster_project.pipeline import materialize_all
+from dagster_project.pipeline import materialize_all, run_settings
 from tests.conftest import query, tick_landing_sensor, write_delivery
 from tests.master_data import write_master_data
 from tests.reliability.catalogue import CASES, Case, Loaded, Rejected, csv_text, lead
@@ -38,7 +38,9 @@ def zone(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     for case in CASES:
         case.write(landing)
     raw = dg.AssetSelection.key_prefixes(["raw"])
-    first = materialize_all(landing, warehouse, "2025-06", "2025-06", selection=raw, column_lineage=False)
+    first = materialize_all(
+        run_settings(landing, warehouse, "2025-06", column_lineage=False), "2025-06", "2025-06", selection=raw
+    )
     rules = {
         file: set(rule_list)
         for file, rule_list in query(
@@ -49,16 +51,16 @@ def zone(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     }
     # the application's lead arrives late: the application is re-evaluated in the next load
     write_delivery(landing, "leads", "2025-06-25", [lead("LLATE", "2025-06-20")])
-    second = materialize_all(landing, warehouse, "2025-06", "2025-06", selection=raw, column_lineage=False)
+    second = materialize_all(
+        run_settings(landing, warehouse, "2025-06", column_lineage=False), "2025-06", "2025-06", selection=raw
+    )
     # staging, where a business key delivered twice is resolved (its dbt tests may well fail on
     # this data: the views are what the cases read)
     materialize_all(
-        landing,
-        warehouse,
+        run_settings(landing, warehouse, "2025-06", column_lineage=False),
         "2025-06",
         "2025-06",
         selection=dg.AssetSelection.assets(["staging", "stg_leads"]),
-        column_lineage=False,
     )
     return {"landing": landing, "warehouse": warehouse, "runs": (first, second), "rules": rules}
 

@@ -20,7 +20,7 @@ import pytest
 from dagster_project.demo.generate import generate
 from dagster_project.ingest.feeds import FEEDS
 from dagster_project.keys import PUBLISHED
-from dagster_project.pipeline import materialize_all
+from dagster_project.pipeline import materialize_all, run_settings
 from dagster_project.publish import verify
 from dagster_project.settings import DEFAULT_TEMPLATES_DIR
 from tests.reliability.pii_scan import file_texts, pii_values, text_hits
@@ -244,7 +244,10 @@ def test_rerunning_a_month_ten_times_leaves_identical_marts_and_one_release(
         dg.AssetSelection.assets(PUBLISHED)
     ] * 9:
         result = materialize_all(
-            landing, warehouse, "2025-02", "2025-02", selection=selection, column_lineage=False
+            run_settings(landing, warehouse, "2025-02", column_lineage=False),
+            "2025-02",
+            "2025-02",
+            selection=selection,
         )
         assert result.success, [e.message for e in result.get_step_failure_events()]
     assert marts_differences(warehouse, reference["warehouse"]) == 0

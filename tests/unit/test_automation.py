@@ -160,31 +160,6 @@ def test_a_late_file_for_a_published_month_is_flagged_for_republication(
     assert defs.resolve_sensor_def("landing_zone").job_name == "refresh_job"
 
 
-def test_publication_after_a_gate_failure_covers_the_failed_runs_months() -> None:
-    from dagster_project.sensors import publication_request
-
-    range_tags = {
-        "dagster/asset_partition_range_start": "2025-04-01",
-        "dagster/asset_partition_range_end": "2025-06-01",
-    }
-    assert isinstance(publication_request("r1", range_tags, blocked_by_check=False), dg.SkipReason)
-    request = publication_request("r1", {**range_tags, "other": "x"}, blocked_by_check=True)
-    assert (request.partition_key, request.run_key) == (None, "publish-after-r1")
-    assert request.partition_key_range == dg.PartitionKeyRange("2025-04-01", "2025-06-01")
-    single = publication_request("r2", {"dagster/partition": "2025-03-01"}, blocked_by_check=True)
-    assert single.partition_key == "2025-03-01"
-    assert isinstance(publication_request("r3", {}, blocked_by_check=True), dg.SkipReason)  # unpartitioned
-
-
-def test_a_held_back_publication_is_read_as_a_gate_not_an_error() -> None:
-    from dagster_project.publish.assets import MonthsHeldBack
-    from dagster_project.run_failures import HELD_BACK, StepFailure
-
-    assert MonthsHeldBack.__name__ == HELD_BACK
-    assert StepFailure("published__scorecard", "not published", "held_back").is_gate
-    assert not StepFailure("raw__leads", "boom", "error").is_gate
-
-
 def test_a_schema_change_of_the_models_is_answered_with_the_full_refresh_to_run() -> None:
     from dagster_project.run_failures import StepFailure, failure_hints
 
@@ -192,11 +167,10 @@ def test_a_schema_change_of_the_models_is_answered_with_the_full_refresh_to_run(
         "dbt_monthly",
         "Errors parsed from dbt logs: The source and target schemas on this incremental model are "
         "out of sync!",
-        "error",
     )
     (hint,) = failure_hints([dbt], "2025-01:2025-06")
     assert "scorecard backfill --months 2025-01:2025-06 --full-refresh" in hint
-    assert failure_hints([StepFailure("raw__leads", "boom", "error")], "2025-01:2025-06") == []
+    assert failure_hints([StepFailure("raw__leads", "boom")], "2025-01:2025-06") == []
 
 
 def test_the_sensor_never_reads_a_link_out_of_the_zone_and_sends_refused_files_to_the_current_month(

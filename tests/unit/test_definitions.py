@@ -5,7 +5,9 @@ from __future__ import annotations
 import dagster as dg
 
 from dagster_project.ingest.feeds import FEEDS
-from dagster_project.keys import OWNERS, PUBLISHED
+from dagster_project.keys import GATE_RESULTS, OWNERS, PUBLISHED, SCORECARD, SCORECARD_INDICATOR
+from dagster_project.publish.assets import MONTHS_PUBLISHED_CHECK
+from dagster_project.quality.suites import load_suites
 from dagster_project.resources import WAREHOUSE_WRITER_POOL
 
 
@@ -16,7 +18,6 @@ def test_definitions_load_and_every_dbt_source_is_an_ingestion_asset(defs: dg.De
     # written by a step, not by a step of their own: the gate results (by the checks), the other
     # tables of a release (by publication, which they depend on)
     written_alongside = {
-        dg.AssetKey(["quality", "gate_results"]),
         dg.AssetKey(["published", "scorecard_release"]),
         dg.AssetKey(["published", "scorecard_indicator"]),
     }
@@ -110,5 +111,21 @@ def test_every_job_resolves(defs: dg.Definitions) -> None:
     not materializable (a spec written by another asset) fails here, not in the UI."""
     for job in (j.name for j in defs.jobs or []):
         assert defs.resolve_job_def(job).name == job
-    publication = defs.resolve_job_def("publication_job").asset_layer.selected_asset_keys
-    assert dg.AssetKey(["reports", "scorecard_report"]) in publication
+    final = defs.resolve_job_def("publish_job").asset_layer.selected_asset_keys
+    assert {PUBLISHED, GATE_RESULTS, dg.AssetKey(["reports", "scorecard_report"])} <= final
+    assert PUBLISHED not in defs.resolve_job_def("refresh_job").asset_layer.selected_asset_keys
+
+
+def test_no_check_blocks_and_publication_follows_the_gate_step(defs: dg.Definitions) -> None:
+    """One run, one policy: nothing blocks (a failed gate holds its month back, never the run's
+    other months), and publication reads the gate step's outcome, so it runs after it; the marts'
+    suites are checks of the marts, run after the gate step whose results they report."""
+    graph = defs.resolve_asset_graph()
+    gx_suites = {suite.name for suite in load_suites()} | {MONTHS_PUBLISHED_CHECK}
+    checks = [graph.get_check_spec(key) for key in graph.asset_check_keys if key.name in gx_suites]
+    assert checks and not [spec.key for spec in checks if spec.blocking]
+    assert GATE_RESULTS in graph.get(PUBLISHED).parent_keys
+    assert {SCORECARD, SCORECARD_INDICATOR} <= graph.get(GATE_RESULTS).parent_keys
+    marts = {spec.key.asset_key: spec for spec in checks if spec.name.startswith("marts_")}
+    assert set(marts) == {SCORECARD, SCORECARD_INDICATOR}
+    assert all(GATE_RESULTS in {dep.asset_key for dep in spec.additional_deps} for spec in marts.values())
