@@ -54,7 +54,7 @@ def main() -> None:
 @app.command()
 def prepare() -> None:
     """Parse the dbt project when it changed: the manifest the Dagster assets are built from."""
-    from dagster_project.transform import prepare_manifest
+    from dagster_project.transform.manifest import prepare_manifest
 
     console.print(f"dbt manifest: {prepare_manifest()}")
 
@@ -118,7 +118,7 @@ def run(
         load_templates(settings.templates_dir)  # nothing can be scored with a broken template
         check_writable(settings.warehouse)
         if settings.on_spark:
-            from dagster_project.transform import dbt_resource
+            from dagster_project.transform.resource import dbt_resource
 
             dbt_resource(settings.dbt_target)  # dbt-spark and Java are installed
     except (SettingsError, TemplateError, WarehouseUnavailable) as exc:

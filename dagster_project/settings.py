@@ -7,8 +7,8 @@
 ``SCORECARD_TEMPLATES_DIR`` scorecard template versions (default ``seeds/templates``)
 ``SCORECARD_REPORTS_DIR``   monthly scorecard reports (default ``data/reports``)
 ``SCORECARD_COLUMN_LINEAGE`` column-level lineage of the dbt models, ``true``/``false`` (default
-                            ``true``; computing it costs ~20 s a run, whatever the data's size;
-                            ``false`` on Spark)
+                            ``true``; computed once per model version and reused; ``false`` on
+                            Spark)
 ``SCORECARD_DUCKDB_MEMORY_LIMIT`` DuckDB's memory budget (default ``10%`` of the machine's)
 ``SCORECARD_DBT_TARGET``    where dbt builds the models: ``duckdb`` (default) or ``spark``
 ``SCORECARD_SPARK_WAREHOUSE`` Spark's warehouse directory and metastore (default ``data/spark``)
@@ -111,12 +111,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     target = env.get("SCORECARD_DBT_TARGET", "").strip() or "duckdb"
     if target not in DBT_TARGETS:
         raise SettingsError(f"SCORECARD_DBT_TARGET must be one of {', '.join(DBT_TARGETS)}, got {target!r}")
-    # column lineage reads each model's parents through dbt's DuckDB adapter in the run's process
+    # column lineage parses the compiled SQL in DuckDB's dialect (transform/metadata.py)
     lineage = _flag(env, "SCORECARD_COLUMN_LINEAGE", default=target == "duckdb")
     if lineage and target != "duckdb":
         raise SettingsError(
-            f"SCORECARD_COLUMN_LINEAGE=true needs the duckdb target (dagster-dbt reads the columns of "
-            f"each model's parents through dbt's adapter in the run's process), not {target!r}"
+            f"SCORECARD_COLUMN_LINEAGE=true needs the duckdb target (the lineage is read from the SQL "
+            f"dbt compiled for DuckDB), not {target!r}"
         )
     return Settings(
         landing_dir=_path(env.get("SCORECARD_LANDING_DIR", "data/landing")),

@@ -17,7 +17,9 @@ from dagster_project.locking import connect
 from dagster_project.reports import ENTITY_LEVELS, ReportError, fmt
 from dagster_project.settings import DBT_PROJECT_DIR
 from dagster_project.sql import query
-from dagster_project.transform import EXCLUDE_UNIT_TESTS, dbt_resource, prepare_manifest
+from dagster_project.transform.arguments import EXCLUDE_UNIT_TESTS
+from dagster_project.transform.manifest import prepare_manifest
+from dagster_project.transform.resource import dbt_resource
 
 WHATIF_SCHEMA = "whatif"
 

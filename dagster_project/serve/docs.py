@@ -12,7 +12,9 @@ import json
 import shutil
 from pathlib import Path
 
-from dagster_project.transform import dbt_resource, dbt_vars, prepare_manifest
+from dagster_project.transform.arguments import dbt_vars
+from dagster_project.transform.manifest import prepare_manifest
+from dagster_project.transform.resource import dbt_resource
 
 
 class DocsError(RuntimeError):

@@ -19,7 +19,8 @@ from dagster_dbt import DbtCliResource, DbtProject
 from dagster_project.ingest.load import ensure_raw_schema
 from dagster_project.settings import DBT_PROJECT_DIR, DEFAULT_TEMPLATES_DIR, PROJECT_ROOT
 from dagster_project.template import load_templates, write_templates
-from dagster_project.transform import DBT_EXECUTABLE, dbt_vars
+from dagster_project.transform.arguments import dbt_vars
+from dagster_project.transform.resource import DBT_EXECUTABLE
 
 
 def unit_test_statuses(project_dir: Path, warehouse: Path) -> dict[str, str]:

@@ -492,7 +492,7 @@ def test_without_column_lineage_the_marts_still_carry_their_column_schemas_and_r
     scored: dict,
 ) -> None:
     """The `scored` run has column lineage off: the schemas come from one query of the warehouse
-    (transform.relation_schemas), not from dbt's adapter, and match the table's columns."""
+    (transform/metadata.relation_schemas), not from dbt's adapter, and match the table's columns."""
     materialized = {
         tuple(m.asset_key.path): m.materialization.metadata
         for m in scored["result"].get_asset_materialization_events()

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from dagster_project.settings import DBT_PROJECT_DIR
-from dagster_project.transform import prepare_manifest
+from dagster_project.transform.manifest import prepare_manifest
 
 #: layer of a model → the layers it may read
 ALLOWED = {
