@@ -71,7 +71,7 @@ def _timed(phase: str, action: Callable[[], object]) -> Measure:
 
 
 def _timed_dbt(executable: Path, args: list[str], env: dict[str, str], log: Path, phase: str) -> Measure:
-    from dagster_project.lake import run_dbt
+    from dagster_project.transform.spark import run_dbt
 
     return _timed(phase, lambda: run_dbt(executable, args, env, log))
 
@@ -80,18 +80,18 @@ def benchmark(scale: float, months: int, work: Path) -> list[Measure]:
     from dagster_project.demo.generate import generate
     from dagster_project.ingest.feeds import FEEDS
     from dagster_project.ingest.load import load_feed
-    from dagster_project.lake import (
+    from dagster_project.locking import connect
+    from dagster_project.publish.releases import RELEASED_TABLES
+    from dagster_project.settings import DEFAULT_TEMPLATES_DIR, local_today
+    from dagster_project.stores import LakeTables
+    from dagster_project.template import load_templates, write_templates
+    from dagster_project.transform.spark import (
         SPARK_DBT,
         lake_folder,
         register_in_spark,
         spark_table_sql,
         table_differences,
     )
-    from dagster_project.locking import connect
-    from dagster_project.publish.releases import RELEASED_TABLES
-    from dagster_project.settings import DEFAULT_TEMPLATES_DIR, local_today
-    from dagster_project.stores import LakeTables
-    from dagster_project.template import load_templates, write_templates
 
     if not SPARK_DBT.exists():
         raise SystemExit("dbt-spark is not installed: run `make spark-install` first")

@@ -207,7 +207,7 @@ def _finish(
     from dagster_project.settings import local_today
 
     _print_schema_totals(settings.warehouse)
-    from dagster_project.reports import ReportError, print_branch_extremes
+    from dagster_project.serve.explain import ReportError, print_branch_extremes
 
     try:
         print_branch_extremes(console, settings.warehouse)
@@ -274,8 +274,8 @@ def explain(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Print an entity's scorecard: every indicator, dimension totals, penalties, veto, grade, rank."""
-    from dagster_project.reports import ReportError, parse_entity, print_explanation
-    from dagster_project.reports import explain as explain_entity
+    from dagster_project.serve.explain import ReportError, parse_entity, print_explanation
+    from dagster_project.serve.explain import explain as explain_entity
 
     path = _warehouse(warehouse)
     parse_month_range(month)
@@ -399,7 +399,7 @@ def whatif(
     path = _warehouse(warehouse)
     from dagster_project.locking import connect
     from dagster_project.progress import captured_output
-    from dagster_project.reports import ReportError
+    from dagster_project.serve.explain import ReportError
     from dagster_project.stores import table_store
     from dagster_project.template import TemplateError, load_templates, write_templates
     from dagster_project.whatif import print_whatif, run_whatif_models, store_whatif_comparison

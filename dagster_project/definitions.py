@@ -20,7 +20,7 @@ from dagster_project.schedules import SCHEDULES
 from dagster_project.sensors import build_landing_sensor
 from dagster_project.serve.assets import build_scorecard_report
 from dagster_project.settings import Settings, load_settings
-from dagster_project.template_assets import scorecard_template
+from dagster_project.template.assets import scorecard_template
 from dagster_project.transform.assets import build_dbt_assets
 from dagster_project.transform.manifest import prepare_manifest
 from dagster_project.transform.resource import dbt_resource

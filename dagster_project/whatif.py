@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dagster_project.locking import connect
-from dagster_project.reports import ENTITY_LEVELS, ReportError, fmt
+from dagster_project.serve.explain import ENTITY_LEVELS, ReportError, fmt
 from dagster_project.settings import DBT_PROJECT_DIR
 from dagster_project.sql import query
 from dagster_project.transform.arguments import EXCLUDE_UNIT_TESTS

@@ -18,12 +18,12 @@ from dagster_project.keys import (
     SCORECARD,
     SCORECARD_INDICATOR,
 )
-from dagster_project.lake import register_in_spark
 from dagster_project.partitions import window_months
 from dagster_project.publish.releases import PublishError, publish_month
 from dagster_project.quality.gates import month_gate_status
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
 from dagster_project.settings import local_today
+from dagster_project.transform.spark import register_in_spark
 
 #: The other two tables of a release, written by ``published/scorecard`` in the same transaction:
 #: in the lineage so that what reads them (the analytics views) shows where they come from.

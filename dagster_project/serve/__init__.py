@@ -1,1 +1,1 @@
-"""What people read: read-only SQL for analysts, and the scorecard report."""
+"""What people read: read-only SQL for analysts, `scorecard explain`, and the scorecard report."""

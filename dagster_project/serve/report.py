@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from dagster_project.reports import fmt
+from dagster_project.serve.explain import fmt
 from dagster_project.serve.report_data import ReportData
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

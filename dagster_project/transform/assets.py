@@ -48,7 +48,7 @@ def build_dbt_assets(
     ``column_lineage``, each materialization carries the lineage of its columns. With
     ``spark_warehouse``, master data and the monthly set build on Spark (target ``spark``): the
     loader's tables go to the lake first, and Spark's tables are mirrored into the warehouse
-    after (``lake.py``); the analytics views, for people, stay on the DuckDB warehouse.
+    after (``transform/spark.py``); the analytics views, for people, stay on the DuckDB warehouse.
     """
     engine = "duckdb" if spark_warehouse is None else "spark"
     shared: dict[str, Any] = {
@@ -137,7 +137,7 @@ def build_with_metadata(
     events = list(invocation.stream())  # dbt runs; this thread waits on its output
     keep_partial_parse(invocation.target_path, warehouse.path, target)
     if spark_warehouse is not None:
-        from dagster_project.lake import mirror_spark_tables
+        from dagster_project.transform.spark import mirror_spark_tables
 
         with warehouse.connect() as con:
             mirrored = mirror_spark_tables(con, spark_warehouse.resolve(), invocation.manifest)

@@ -42,8 +42,8 @@ def dbt_resource(target: str = "duckdb") -> DbtCliResource:
     interpreter."""
     if target == "duckdb":
         return ScorecardDbtResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
-    from dagster_project.lake import SPARK_DBT
     from dagster_project.settings import SettingsError
+    from dagster_project.transform.spark import SPARK_DBT
 
     if not SPARK_DBT.exists():
         raise SettingsError(

@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.reports import explain, fmt
 from dagster_project.serve.docs import build_docs
+from dagster_project.serve.explain import explain, fmt
 from dagster_project.serve.report import write_report
 from dagster_project.serve.report_data import read_report_data
 from tests.conftest import query

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.lake import mirror_spark_tables, spark_table_files
+from dagster_project.transform.spark import mirror_spark_tables, spark_table_files
 
 
 def _node(name: str, materialized: str, columns: list[tuple[str, str]], contract: bool) -> dict:

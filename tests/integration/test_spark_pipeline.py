@@ -24,9 +24,9 @@ import duckdb
 import pytest
 
 from dagster_project.demo.generate import generate
-from dagster_project.lake import SPARK_DBT, table_differences
 from dagster_project.publish.releases import RELEASED_TABLES
 from dagster_project.settings import PROJECT_ROOT
+from dagster_project.transform.spark import SPARK_DBT, table_differences
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 

@@ -20,8 +20,9 @@
 {%- endmacro %}
 
 {#- on-run-start (dbt_project.yml): on Spark, register the lake's raw feeds and template when the
-    run passes its folder (SCORECARD_LAKE: a pipeline run on target `spark` exports them there
-    first, dagster_project/lake.py); nothing on other targets (default__register_lake_sources). -#}
+    run passes its folder (SCORECARD_LAKE: on target `spark` the loader and the template asset write
+    them there, dagster_project/stores/lake_tables.py); nothing on other targets
+    (default__register_lake_sources). -#}
 {% macro spark__register_lake_sources() -%}
     {%- set folder = env_var('SCORECARD_LAKE', '') -%}
     {%- if execute and folder -%}

@@ -58,20 +58,20 @@ def explain(warehouse: Path, month: str, level: str, entity_id: str) -> Explanat
     with connect(warehouse, read_only=True) as con:
         period = f"{month}-01"
         entity = {"period_month": period, "entity_level": level, "entity_id": entity_id}
-        cards = _rows(con, query("reports/scorecard_of_entity"), entity)
+        cards = _rows(con, query("explain/scorecard_of_entity"), entity)
         if not cards:
             known = con.execute(
-                query("reports/scored_at_level"), {"period_month": period, "entity_level": level}
+                query("explain/scored_at_level"), {"period_month": period, "entity_level": level}
             ).fetchone()[0]
             raise ReportError(
                 f"no scorecard for {level} {entity_id} in {month} ({known} {level}s are scored "
                 "that month; run `scorecard run` if none are)"
             )
         card = cards[0]
-        indicators = _rows(con, query("reports/indicators_of_entity"), entity)
-        adjustments = _rows(con, query("reports/adjustments_of_entity"), entity)
+        indicators = _rows(con, query("explain/indicators_of_entity"), entity)
+        adjustments = _rows(con, query("explain/adjustments_of_entity"), entity)
         peers = {"period_month": period, "entity_level": level, "peer_group": card["peer_group"]}
-        size = con.execute(query("reports/peer_group_size"), peers).fetchone()[0]
+        size = con.execute(query("explain/peer_group_size"), peers).fetchone()[0]
     return Explanation(card, indicators, adjustments, size)
 
 
@@ -152,12 +152,12 @@ def branch_extremes(
 ) -> tuple[str, list[dict[str, object]], list[dict[str, object]]]:
     """The last scored month and its top and bottom branches."""
     with connect(warehouse, read_only=True) as con:
-        month = con.execute(query("reports/last_branch_month")).fetchone()[0]
+        month = con.execute(query("explain/last_branch_month")).fetchone()[0]
         if month is None:
             raise ReportError("no branch scorecards yet: run `scorecard run`")
         ranked = {"period_month": month, "count": count}
-        top = _rows(con, query("reports/branches_by_score"), {**ranked, "highest_first": True})
-        bottom = _rows(con, query("reports/branches_by_score"), {**ranked, "highest_first": False})
+        top = _rows(con, query("explain/branches_by_score"), {**ranked, "highest_first": True})
+        bottom = _rows(con, query("explain/branches_by_score"), {**ranked, "highest_first": False})
     return str(month)[:7], top, bottom
 
 
