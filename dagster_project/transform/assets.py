@@ -1,15 +1,20 @@
 """The three dbt asset sets: master data (unpartitioned), the monthly set, the analytics views."""
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource, dbt_assets
 from pydantic import Field
 
 from dagster_project.publish.releases import ensure_published_schema
 from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
+from dagster_project.settings import local_today
 from dagster_project.sql import query
 from dagster_project.transform.arguments import (
     ANALYTICS_DBT_SELECT,
@@ -20,6 +25,12 @@ from dagster_project.transform.arguments import (
     environment,
     keep_partial_parse,
     kept_partial_parse,
+)
+from dagster_project.transform.master_data import (
+    last_build,
+    master_data_fingerprint,
+    record_build,
+    relations_missing,
 )
 from dagster_project.transform.metadata import ColumnLineage, relation_metadata, relation_schemas
 from dagster_project.transform.resource import DBT_PROJECT
@@ -62,11 +73,23 @@ def build_dbt_assets(
     def dbt_master_data(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
     ) -> Iterator[Any]:
-        """Master data, reference seeds and dimensions: rebuilt whole (they are small)."""
+        """Master data, reference seeds and dimensions: rebuilt whole (they are small), unless
+        nothing they are built from changed since the last build (``transform/master_data.py``)."""
+        with warehouse.connect(read_only=True) as con:
+            fingerprint = master_data_fingerprint(con, read_manifest(manifest), local_today())
+            unchanged = None if config.full_refresh or spark_warehouse is not None else last_build(con)
+            same = unchanged and unchanged[0] == fingerprint and not relations_missing(con, _tables(context))
+            outputs = _not_rebuilt(context, con, unchanged[1]) if same else None
+        if outputs is not None:
+            yield from outputs
+            return
         args = dbt_build_args(
             warehouse.path, config.full_refresh, kept_partial_parse(warehouse.path, engine), engine
         )
         yield from build_with_metadata(context, dbt, warehouse, args, None, column_lineage, spark_warehouse)
+        if context.selected_asset_keys == context.assets_def.keys:
+            with warehouse.connect() as con:
+                record_build(con, fingerprint, context.run.run_id)
 
     @dbt_assets(
         **shared,
@@ -100,6 +123,45 @@ def build_dbt_assets(
         yield from build_with_metadata(context, dbt, warehouse, args, None, column_lineage)
 
     return [dbt_master_data, dbt_monthly, dbt_analytics]
+
+
+@cache
+def read_manifest(path: Path) -> Mapping[str, Any]:
+    """The parsed dbt project the asset sets were built from (read once per process)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _tables(context: dg.AssetExecutionContext) -> list[tuple[str, str]]:
+    """``(schema, table)`` of each relation the step's selected assets name."""
+    names = [
+        context.assets_def.specs_by_key[key].metadata.get("dagster/table_name")
+        for key in context.selected_asset_keys
+    ]
+    return [tuple(str(name).split(".")[-2:]) for name in names if name]
+
+
+def _not_rebuilt(
+    context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, built_by: str
+) -> list[dg.Output]:
+    """The selected assets, reported as they stand since the build of run ``built_by``, upstream
+    first (Dagster wants a multi-asset's outputs in dependency order)."""
+    context.log.info(f"master data unchanged since run {built_by}: not rebuilt (a full refresh rebuilds it)")
+    schemas = relation_schemas(con)
+    selected = context.selected_asset_keys
+    deps = context.assets_def.asset_deps
+    order = TopologicalSorter({key: deps.get(key, set()) & selected for key in selected}).static_order()
+    return [
+        dg.Output(
+            None,
+            output_name=context.assets_def.get_output_name_for_asset_key(key),
+            metadata={
+                **relation_metadata(con, context.assets_def.specs_by_key[key].metadata, schemas),
+                "rebuilt": False,
+                "built_by_run": dg.MetadataValue.text(built_by),
+            },
+        )
+        for key in order
+    ]
 
 
 def build_with_metadata(

@@ -317,3 +317,19 @@ def test_a_months_scores_do_not_depend_on_how_its_run_was_started(demo_runs: dic
     }
     assert len(models) > 40
     assert [key for key, meta in models.items() if "dagster/column_lineage" not in meta] == []
+
+
+def test_a_run_that_delivered_no_master_data_does_not_rebuild_it(demo_runs: dict) -> None:
+    """The second run saw the same files: the master-data step skipped dbt and reported its assets
+    as built by the first run (the monthly set was rebuilt: its window is the run's months)."""
+
+    def materialized(run: dg.ExecuteInProcessResult, key: str) -> dict:
+        (event,) = [e for e in run.get_asset_materialization_events() if e.asset_key.to_user_string() == key]
+        return event.materialization.metadata
+
+    first, second = demo_runs["first"], demo_runs["second"]
+    assert "rebuilt" not in materialized(first, "marts/dim_manager")
+    dim_manager = materialized(second, "marts/dim_manager")
+    assert dim_manager["rebuilt"].value is False and dim_manager["built_by_run"].value == first.run_id
+    assert dim_manager["dagster/row_count"].value == demo_runs["counts_first"]["marts.dim_manager"]
+    assert "rebuilt" not in materialized(second, "marts/scorecard")
