@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
 
+from dagster_project.keys import OWNERS
 from dagster_project.locking import connect_waiting
 from dagster_project.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, LOCAL_TIMEZONE
 from dagster_project.stores import TableStore, table_store
@@ -77,3 +79,14 @@ class ReportFolder(dg.ConfigurableResource):
     @property
     def root(self) -> Path:
         return Path(self.path)
+
+
+def monthly_step(partitions_def: dg.PartitionsDefinition) -> dict[str, Any]:
+    """What the monthly steps after the dbt build (the gate, publication, the report) share: the
+    run's months in one step (a backfill too), the warehouse's writer pool, the owners."""
+    return {
+        "partitions_def": partitions_def,
+        "backfill_policy": dg.BackfillPolicy.single_run(),
+        "pool": WAREHOUSE_WRITER_POOL,
+        "owners": OWNERS,
+    }

@@ -21,7 +21,7 @@ from dagster_project.keys import (
 from dagster_project.partitions import window_months
 from dagster_project.publish.releases import PublishError, publish_month
 from dagster_project.quality.gates import month_gate_status
-from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
+from dagster_project.resources import Warehouse, monthly_step
 from dagster_project.settings import local_today
 from dagster_project.transform.spark import register_in_spark
 
@@ -62,8 +62,7 @@ def build_published_scorecard(
         "`published.scorecard_release`, `published.scorecard`, `published.scorecard_indicator` "
         "(see dagster_project/publish/releases.py). Republishing adds a release; nothing is ever "
         "rewritten.",
-        partitions_def=partitions_def,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        **monthly_step(partitions_def),
         deps=[SCORECARD, SCORECARD_INDICATOR, GATE_RESULTS],
         check_specs=[
             dg.AssetCheckSpec(
@@ -74,8 +73,6 @@ def build_published_scorecard(
             )
         ],
         kinds={"duckdb"},
-        pool=WAREHOUSE_WRITER_POOL,
-        owners=OWNERS,
     )
     def published_scorecard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         today = local_today()

@@ -20,11 +20,11 @@ import dagster as dg
 import duckdb
 
 from dagster_project.ingest.load import FileResult
-from dagster_project.keys import GATE_RESULTS, OWNERS, SCORECARD, SCORECARD_INDICATOR
+from dagster_project.keys import GATE_RESULTS, SCORECARD, SCORECARD_INDICATOR
 from dagster_project.partitions import Month, months_between, run_months
 from dagster_project.quality.gates import month_gate_status, recorded_check_result, run_checks
 from dagster_project.quality.suites import suites_guarding
-from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse
+from dagster_project.resources import WAREHOUSE_WRITER_POOL, Warehouse, monthly_step
 from dagster_project.settings import local_today
 from dagster_project.sql import query, table_exists
 
@@ -115,12 +115,9 @@ def build_gate_results(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefi
         description="Every result of every quality gate (a GX suite on an asset it guards), per month, "
         "append-only: the raw feeds' checks record theirs in their load steps; this step validates the "
         "scorecard marts and materializes each month's outcome, which publication reads.",
-        partitions_def=partitions_def,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        **monthly_step(partitions_def),
         deps=GATED_MARTS,
         kinds={"duckdb", "great_expectations"},
-        pool=WAREHOUSE_WRITER_POOL,
-        owners=OWNERS,
     )
     def gate_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         start, end = (

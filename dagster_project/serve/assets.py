@@ -3,9 +3,9 @@ auditor reaches it from the lineage (its path and release are in the materializa
 
 import dagster as dg
 
-from dagster_project.keys import OWNERS, SCORECARD_REPORT
+from dagster_project.keys import SCORECARD_REPORT
 from dagster_project.partitions import window_months
-from dagster_project.resources import WAREHOUSE_WRITER_POOL, ReportFolder, Warehouse
+from dagster_project.resources import ReportFolder, Warehouse, monthly_step
 from dagster_project.serve.report import write_report
 from dagster_project.serve.report_data import load_report_data
 
@@ -33,12 +33,9 @@ def build_scorecard_report(partitions_def: dg.PartitionsDefinition) -> dg.Assets
         description="The month's scorecard report for branch heads, HR and reviewers: a self-contained "
         "HTML file and PNG charts (dagster_project/serve/report.py), from the month's latest release, "
         "or stamped PROVISIONAL from the marts when it has none.",
-        partitions_def=partitions_def,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        **monthly_step(partitions_def),
         deps=REPORT_INPUTS,
         kinds={"html"},
-        pool=WAREHOUSE_WRITER_POOL,
-        owners=OWNERS,
     )
     def scorecard_report(
         context: dg.AssetExecutionContext, warehouse: Warehouse, reports: ReportFolder
