@@ -138,4 +138,6 @@ def test_the_run_shows_progress_and_keeps_the_full_logs_in_a_file(zone: dict) ->
     assert " - dagster - INFO - " in logs and "Running dbt command" in logs
     assert " - dagster - " not in out and "Running dbt command" not in out
     # the progress display and its closing line: every step of the run accounted for
-    assert re.search(r"done \(1 step\(s\) failed\) .* \d+/\d+ steps · 2025-01 … 2025-03", out), out[:2000]
+    # (a held-back month fails no step: publication's check says it, and the run goes on)
+    closing = re.search(r"done( \(\d+ step\(s\) failed\))? .* \d+/\d+ steps · 2025-01 … 2025-03", out)
+    assert closing and "failed" not in closing.group(0), out[:2000]
