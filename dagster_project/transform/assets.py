@@ -30,7 +30,6 @@ from dagster_project.transform.master_data import (
     last_build,
     master_data_fingerprint,
     record_build,
-    relations_missing,
 )
 from dagster_project.transform.metadata import ColumnLineage, relation_metadata, relation_schemas
 from dagster_project.transform.resource import DBT_PROJECT
@@ -78,8 +77,9 @@ def build_dbt_assets(
         with warehouse.connect(read_only=True) as con:
             fingerprint = master_data_fingerprint(con, read_manifest(manifest), local_today())
             unchanged = None if config.full_refresh or spark_warehouse is not None else last_build(con)
-            same = unchanged and unchanged[0] == fingerprint and not relations_missing(con, _tables(context))
-            outputs = _not_rebuilt(context, con, unchanged[1]) if same else None
+            schemas = relation_schemas(con)
+            same = unchanged and unchanged[0] == fingerprint and set(_tables(context)) <= schemas.keys()
+            outputs = _not_rebuilt(context, con, schemas, unchanged[1]) if same else None
         if outputs is not None:
             yield from outputs
             return
@@ -141,12 +141,14 @@ def _tables(context: dg.AssetExecutionContext) -> list[tuple[str, str]]:
 
 
 def _not_rebuilt(
-    context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, built_by: str
+    context: dg.AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    schemas: Mapping[tuple[str, str], dg.TableSchema],
+    built_by: str,
 ) -> list[dg.Output]:
     """The selected assets, reported as they stand since the build of run ``built_by``, upstream
     first (Dagster wants a multi-asset's outputs in dependency order)."""
     context.log.info(f"master data unchanged since run {built_by}: not rebuilt (a full refresh rebuilds it)")
-    schemas = relation_schemas(con)
     selected = context.selected_asset_keys
     deps = context.assets_def.asset_deps
     order = TopologicalSorter({key: deps.get(key, set()) & selected for key in selected}).static_order()

@@ -54,8 +54,3 @@ def record_build(con: duckdb.DuckDBPyConnection, fingerprint: str, run_id: str) 
     con.execute(
         query("transform/insert_dbt_build"), {"step": STEP, "fingerprint": fingerprint, "run_id": run_id}
     )
-
-
-def relations_missing(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]]) -> list[str]:
-    """The ``schema.table`` of ``tables`` the warehouse does not hold."""
-    return [f"{schema}.{table}" for schema, table in tables if not table_exists(con, schema, table)]
